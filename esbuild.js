@@ -1,0 +1,41 @@
+// Builds Cellscope's bundles with esbuild: one named options object per bundle. Usage:
+//   node esbuild.js [--production] [--watch]
+// Exits non-zero when a bundle fails, so CI and `npm test` stop there.
+
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+};
+
+/** The extension host's entry: `main` in package.json. vscode is provided by the host. */
+const extension = { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] };
+
+/** The command line: `bin` in package.json. */
+const cli = { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' };
+
+async function main() {
+  fs.rmSync('dist', { recursive: true, force: true });
+  const bundles = [extension, cli];
+  if (watch) {
+    for (const options of bundles) await (await esbuild.context(options)).watch();
+    return;
+  }
+  await Promise.all(bundles.map((options) => esbuild.build(options)));
+  fs.chmodSync('dist/cli.js', 0o755);
+}
+
+main().catch((err) => {
+  console.error(err.message ?? err);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+// Cellscope's engine beside the PyTorch reference (../shared/anchor/torch_charlstm.py), same
+// corpus, same model, one run after the other on this machine. Prints one JSON line: both
+// figures and Cellscope's ratio to PyTorch's best thread setting.
+//   usage: node scripts/benchAnchor.js [--hidden 256 --layers 2 --batch 32 --steps 64]
+//                                      [--seconds 60] [--corpus DIR]
+// Installs what the reference needs when missing (Debian's python3-torch and OpenBLAS; the
+// Linux kernel subset into .cellscope/kernel), which needs root, as on CI.
+
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+
+const { values: a } = parseArgs({
+  options: {
+    hidden: { type: 'string', default: '256' }, layers: { type: 'string', default: '2' },
+    batch: { type: 'string', default: '32' }, steps: { type: 'string', default: '64' },
+    seconds: { type: 'string', default: '60' }, corpus: { type: 'string' },
+  },
+});
+const root = path.resolve(__dirname, '..');
+const shared = path.resolve(root, '..', 'shared');
+const log = (line) => process.stderr.write(`bench:anchor: ${line}\n`);
+const sh = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+
+function ensureTorch() {
+  const ok = () => { try { sh('/usr/bin/python3', ['-c', 'import torch']); return fs.readdirSync('/usr/lib/x86_64-linux-gnu').some((f) => f.startsWith('libopenblas')); } catch { return false; } };
+  if (ok()) return;
+  log('installing python3-torch and libopenblas0-pthread (Debian packages)');
+  sh('apt-get', ['update', '-qq']);
+  execFileSync('apt-get', ['install', '-y', '-qq', 'python3-torch', 'libopenblas0-pthread'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+function ensureCorpus() {
+  if (a.corpus) return path.resolve(a.corpus);
+  const dir = path.join(root, '.cellscope', 'kernel');
+  if (!fs.existsSync(dir)) {
+    log(`extracting the Linux kernel subset into ${dir}`);
+    execFileSync('bash', [path.join(shared, 'corpus', 'linux.sh'), dir], { stdio: 'inherit' });
+  }
+  return dir;
+}
+
+ensureTorch();
+const corpus = ensureCorpus();
+const model = ['--hidden', a.hidden, '--layers', a.layers, '--batch', a.batch, '--steps', a.steps];
+log(`cellscope bench on ${corpus} for ${a.seconds} s`);
+const cellscope = JSON.parse(sh(process.execPath, [path.join(root, 'dist', 'cli.js'), 'bench', '--corpus', corpus, '--seconds', a.seconds, ...model]));
+const torch = {};
+for (const threads of ['1', '2']) {
+  log(`PyTorch, ${threads} thread(s), for ${a.seconds} s`);
+  torch[`threads_${threads}`] = JSON.parse(sh('/usr/bin/python3', [path.join(shared, 'anchor', 'torch_charlstm.py'), corpus, ...model, '--threads', threads, '--budget', a.seconds]));
+}
+const runs = Object.values(torch);
+const best = (key, better) => runs.map((r) => r[key]).reduce((x, y) => (better(y, x) ? y : x));
+const fastest = { train: best('train_chars_per_s', (y, x) => y > x), step: best('step_ms_batch1', (y, x) => y < x), beam: best('beam7_40chars_ctx2000_ms', (y, x) => y < x) };
+console.log(JSON.stringify({
+  config: { hidden: +a.hidden, layers: +a.layers, batch: +a.batch, steps: +a.steps, seconds: +a.seconds, corpus },
+  cellscope,
+  pytorch: torch,
+  // > 1 means Cellscope is faster than PyTorch's best thread setting.
+  ratio: {
+    train_chars_per_s: +(cellscope.train_chars_per_s / fastest.train).toFixed(4),
+    step_ms_batch1: +(fastest.step / cellscope.step_ms_batch1).toFixed(4),
+    beam7_40_ms: +(fastest.beam / cellscope.beam7_40_ms).toFixed(4),
+  },
+}));

@@ -1,0 +1,45 @@
+// Command-line parsing for the CLI: node's parseArgs, plus checked numbers. Every mistake is a
+// UsageError with one sentence that says what to type instead.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed {
+  positionals: string[];
+  values: Record<string, string | boolean | undefined>;
+}
+
+export function parse(command: string, args: string[], options: Options, positionals: string[]): Parsed {
+  let parsed: Parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true }) as Parsed;
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} (cellscope ${command} --help lists the options).`);
+  }
+  if (parsed.positionals.length !== positionals.length) {
+    throw new UsageError(`cellscope ${command} takes ${positionals.join(' ') || 'no arguments'}; got ${parsed.positionals.length} argument(s).`);
+  }
+  return parsed;
+}
+
+/** A numeric flag: absent gives `fallback`; otherwise it must be a number within [min, max]. */
+export function numberFlag(p: Parsed, name: string, fallback: number, min: number, max = Infinity, integer = true): number {
+  const raw = p.values[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    const kind = integer ? 'a whole number' : 'a number';
+    throw new UsageError(`--${name} must be ${kind} from ${min}${max === Infinity ? ' up' : ` to ${max}`}; got "${String(raw)}".`);
+  }
+  return value;
+}
+
+export function stringFlag(p: Parsed, name: string): string | undefined {
+  const raw = p.values[name];
+  return typeof raw === 'string' ? raw : undefined;
+}

@@ -1,0 +1,63 @@
+// `cellscope bench`: the engine's speed figures as one JSON line, measured as the PyTorch
+// reference (../shared/anchor) measures them, so that the two can stand side by side:
+// training characters/s (median step), one batch-1 step, and a width-7 beam of 40 characters
+// after a 2,000-character context (the context read included).
+
+import { beamSearch } from '../complete/beamSearch';
+import { readContext, setRowState } from '../model/inference';
+import { createActivations, networkForward } from '../model/network';
+import { readCorpus, splitText } from '../train/corpus';
+import { DEFAULT_TRAIN_SETTINGS as D, Trainer } from '../train/trainer';
+import { numberFlag, parse, stringFlag } from './args';
+
+export const BENCH_HELP = `cellscope bench [--hidden ${D.hidden} --layers ${D.layers} --batch ${D.batch} --steps ${D.steps}] [--corpus DIR] [--seconds 30]
+  Prints {"train_chars_per_s", "step_ms_batch1", "beam7_40_ms", "config"} for a fresh model
+  on DIR (default: the current folder).`;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function timeRuns(runs: number, f: () => void): number[] {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f();
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+export function benchCommand(args: string[]): void {
+  const p = parse('bench', args, {
+    hidden: { type: 'string' }, layers: { type: 'string' }, batch: { type: 'string' }, steps: { type: 'string' },
+    corpus: { type: 'string' }, seconds: { type: 'string' },
+  }, []);
+  const settings = {
+    ...D, hidden: numberFlag(p, 'hidden', D.hidden, 1, 4096), layers: numberFlag(p, 'layers', D.layers, 1, 16),
+    batch: numberFlag(p, 'batch', D.batch, 1, 4096), steps: numberFlag(p, 'steps', D.steps, 1, 4096),
+  };
+  const seconds = numberFlag(p, 'seconds', 30, 0, Infinity, false);
+  const { train, heldOut } = splitText(readCorpus(stringFlag(p, 'corpus') ?? '.'));
+  const trainer = Trainer.fresh(train, heldOut, settings);
+  const { model, stats } = trainer;
+
+  trainer.step(); // warm-up: lets V8 optimise the kernels before timing
+  const stepTimes: number[] = [];
+  for (const start = performance.now(); stepTimes.length < 3 || performance.now() - start < seconds * 1000;) {
+    stepTimes.push(timeRuns(1, () => trainer.step())[0]);
+  }
+
+  const context = (heldOut || train).slice(0, 2000);
+  const ctx = readContext(model, model.vocabulary.encode(context));
+  const one = createActivations(model.config, 1, 1);
+  setRowState(one, 0, ctx.state);
+  timeRuns(5, () => networkForward(model.p, one));
+  const stepMs = median(timeRuns(50, () => networkForward(model.p, one)));
+  const beamMs = median(timeRuns(5, () => beamSearch(model, context, { width: 7, maxChars: 40, stopChars: '' })));
+
+  console.log(JSON.stringify({
+    train_chars_per_s: Math.round((stats.batch * stats.steps) / (median(stepTimes) / 1000)),
+    step_ms_batch1: Math.round(stepMs * 1000) / 1000,
+    beam7_40_ms: Math.round(beamMs * 10) / 10,
+    config: { hidden: model.config.hidden, layers: model.config.layers, batch: stats.batch, steps: stats.steps, vocab: model.config.vocab, train_chars: train.length, steps_timed: stepTimes.length, seconds },
+  }));
+}

@@ -1,0 +1,31 @@
+// `cellscope complete MODEL --prefix-file F`: the best continuations of F's text by beam
+// search, best first, as JSON.
+
+import * as fs from 'node:fs';
+import { beamSearch } from '../complete/beamSearch';
+import { modelFromCheckpoint } from '../model/model';
+import { loadCheckpointFile } from '../train/checkpointFile';
+import { numberFlag, parse, stringFlag, UsageError } from './args';
+
+// The model's memory is far shorter than this; reading more context only costs time.
+export const CONTEXT_CHARS = 4000;
+
+export const COMPLETE_HELP = `cellscope complete MODEL --prefix-file F [--beam 7] [--max 80] [--multiline]
+  Prints [{"text":…, "logprob":…}, …]: beam-search continuations of F (its last
+  ${CONTEXT_CHARS} characters), best first, ending at the end of the line (or at --max characters).`;
+
+export function completeCommand(args: string[]): void {
+  const p = parse('complete', args, { 'prefix-file': { type: 'string' }, beam: { type: 'string' }, max: { type: 'string' }, multiline: { type: 'boolean' } }, ['MODEL']);
+  const file = stringFlag(p, 'prefix-file') ?? (() => { throw new UsageError('cellscope complete needs --prefix-file F, the text to continue.'); })();
+  const width = numberFlag(p, 'beam', 7, 1, 64), maxChars = numberFlag(p, 'max', 80, 1, 10_000);
+  let prefix: string;
+  try {
+    prefix = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read the prefix file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
+  }
+  const model = modelFromCheckpoint(loadCheckpointFile(p.positionals[0]));
+  const context = [...prefix].slice(-CONTEXT_CHARS).join('') || '\n';
+  const beams = beamSearch(model, context, { width, maxChars, stopChars: p.values.multiline ? '' : '\n' });
+  console.log(JSON.stringify(beams.map((b) => ({ text: b.text, logprob: Math.round(b.logprob * 1e4) / 1e4 }))));
+}

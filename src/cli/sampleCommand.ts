@@ -1,0 +1,20 @@
+// `cellscope sample MODEL`: text drawn from the model, character by character, at a temperature.
+
+import { modelFromCheckpoint } from '../model/model';
+import { sampleText } from '../model/sampler';
+import { Rng } from '../util/rng';
+import { loadCheckpointFile } from '../train/checkpointFile';
+import { numberFlag, parse, stringFlag } from './args';
+
+export const SAMPLE_HELP = `cellscope sample MODEL [--prime TEXT] [--temperature 0.8] [--length 400] [--seed N]
+  Prints TEXT followed by LENGTH sampled characters (lower temperature: safer, duller).`;
+
+export function sampleCommand(args: string[]): void {
+  const p = parse('sample', args, { prime: { type: 'string' }, temperature: { type: 'string' }, length: { type: 'string' }, seed: { type: 'string' } }, ['MODEL']);
+  const prime = stringFlag(p, 'prime') ?? '\n'; // training joins files by newlines: a natural start
+  const temperature = numberFlag(p, 'temperature', 0.8, 1e-3, 100, false);
+  const length = numberFlag(p, 'length', 400, 0, 1_000_000);
+  const rng = new Rng(numberFlag(p, 'seed', Date.now() % 2 ** 32, 0, 2 ** 32 - 1));
+  const model = modelFromCheckpoint(loadCheckpointFile(p.positionals[0]));
+  process.stdout.write(prime + sampleText(model, prime === '' ? '\n' : prime, length, temperature, rng) + '\n');
+}

@@ -1,0 +1,166 @@
+// The hot loops of the engine, and nothing else: one strided matrix product and the fused LSTM
+// gate non-linearities. Everything that costs time runs through here, so a faster backend
+// (WebAssembly SIMD) replaces this one file and the golden tests check it unchanged.
+//
+// Plain TypeScript, written for V8: 4×4 register blocks, contiguous inner loops where the
+// layout allows, k tiled so that a block's operands stay in cache. Functions accept
+// Float32Array (production) and Float64Array (gradient checks).
+
+export type Vec = Float32Array | Float64Array;
+
+// Rows of k processed per pass: keeps a 4×K_TILE panel of each operand in L1/L2.
+const K_TILE = 256;
+
+/**
+ * C[M×N] (+)= A[M×K] · B[K×N] over strided operands: A(i, k) = a[aOff + i·sAm + k·sAk],
+ * B(k, j) = b[bOff + k·sBk + j·sBn], so transposes cost nothing. C is dense row-major at cOff
+ * with row length N; with `accumulate` false it is overwritten. The named wrappers below are
+ * the interface; this is the one loop nest behind them.
+ */
+function gemm(
+  c: Vec, cOff: number, a: Vec, aOff: number, sAm: number, sAk: number,
+  b: Vec, bOff: number, sBk: number, sBn: number,
+  m: number, n: number, k: number, accumulate: boolean,
+): void {
+  if (!accumulate) c.fill(0, cOff, cOff + m * n);
+  const A = a, B = b;
+  for (let k0 = 0; k0 < k; k0 += K_TILE) {
+    const kLen = Math.min(k, k0 + K_TILE) - k0;
+    let i = 0;
+    for (; i + 4 <= m; i += 4) {
+      const a0 = aOff + i * sAm + k0 * sAk, a1 = a0 + sAm, a2 = a1 + sAm, a3 = a2 + sAm;
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        const b0 = bOff + j * sBn + k0 * sBk, b1 = b0 + sBn, b2 = b1 + sBn, b3 = b2 + sBn;
+        let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+        let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+        for (let kk = 0, pa = 0, pb = 0; kk < kLen; kk++, pa += sAk, pb += sBk) {
+          const x0 = A[a0 + pa], x1 = A[a1 + pa], x2 = A[a2 + pa], x3 = A[a3 + pa];
+          const y0 = B[b0 + pb], y1 = B[b1 + pb], y2 = B[b2 + pb], y3 = B[b3 + pb];
+          c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+          c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+          c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+          c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+        }
+        let o = cOff + i * n + j;
+        c[o] += c00; c[o + 1] += c01; c[o + 2] += c02; c[o + 3] += c03; o += n;
+        c[o] += c10; c[o + 1] += c11; c[o + 2] += c12; c[o + 3] += c13; o += n;
+        c[o] += c20; c[o + 1] += c21; c[o + 2] += c22; c[o + 3] += c23; o += n;
+        c[o] += c30; c[o + 1] += c31; c[o + 2] += c32; c[o + 3] += c33;
+      }
+      for (; j < n; j++) {
+        const b0 = bOff + j * sBn + k0 * sBk;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let kk = 0, pa = 0, pb = 0; kk < kLen; kk++, pa += sAk, pb += sBk) {
+          const y = B[b0 + pb];
+          s0 += A[a0 + pa] * y; s1 += A[a1 + pa] * y; s2 += A[a2 + pa] * y; s3 += A[a3 + pa] * y;
+        }
+        const o = cOff + i * n + j;
+        c[o] += s0; c[o + n] += s1; c[o + 2 * n] += s2; c[o + 3 * n] += s3;
+      }
+    }
+    for (; i < m; i++) { // the last rows (all of them at batch 1): 1×4 blocks
+      const a0 = aOff + i * sAm + k0 * sAk;
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        const b0 = bOff + j * sBn + k0 * sBk, b1 = b0 + sBn, b2 = b1 + sBn, b3 = b2 + sBn;
+        let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        for (let kk = 0, pa = 0, pb = 0; kk < kLen; kk++, pa += sAk, pb += sBk) {
+          const x = A[a0 + pa];
+          s0 += x * B[b0 + pb]; s1 += x * B[b1 + pb]; s2 += x * B[b2 + pb]; s3 += x * B[b3 + pb];
+        }
+        const o = cOff + i * n + j;
+        c[o] += s0; c[o + 1] += s1; c[o + 2] += s2; c[o + 3] += s3;
+      }
+      for (; j < n; j++) {
+        const b0 = bOff + j * sBn + k0 * sBk;
+        let s = 0;
+        for (let kk = 0, pa = 0, pb = 0; kk < kLen; kk++, pa += sAk, pb += sBk) s += A[a0 + pa] * B[b0 + pb];
+        c[cOff + i * n + j] += s;
+      }
+    }
+  }
+}
+
+/** C[M×N] (+)= A[M×K] · Bᵀ, B stored row-major [N×K] (PyTorch's weight layout). */
+export function matmulABt(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number,
+  m: number, n: number, k: number, accumulate: boolean): void {
+  gemm(c, cOff, a, aOff, k, 1, b, bOff, 1, k, m, n, k, accumulate);
+}
+
+/** C[M×N] (+)= A[M×K] · B[K×N], both row-major. */
+export function matmulAB(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number,
+  m: number, n: number, k: number, accumulate: boolean): void {
+  gemm(c, cOff, a, aOff, k, 1, b, bOff, n, 1, m, n, k, accumulate);
+}
+
+/** C[M×N] (+)= Aᵀ · B[K×N], A stored row-major [K×M] (weight gradients from (N, G) rows). */
+export function matmulAtB(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number,
+  m: number, n: number, k: number, accumulate: boolean): void {
+  gemm(c, cOff, a, aOff, 1, m, b, bOff, n, 1, m, n, k, accumulate);
+}
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/**
+ * One LSTM step for B streams, fused: `gates` holds the pre-activations (B, 4H) in gate order
+ * i, f, g, o and is overwritten with the activations; c' = f⊙c + i⊙g, h' = o⊙tanh(c').
+ * Offsets let the caller pass slices of (T, B, ·) buffers without copying.
+ */
+export function lstmPointwiseForward(
+  gates: Vec, gOff: number, // (B, 4H) in: pre-activations; out: i, f, g, o
+  c: Vec, cOff: number, // (B, H) out
+  tanhC: Vec, tOff: number, // (B, H) out: tanh(c')
+  h: Vec, hOff: number, // (B, H) out
+  cPrev: Vec, pOff: number, // (B, H)
+  batch: number, hidden: number,
+): void {
+  const H = hidden;
+  for (let b = 0; b < batch; b++) {
+    const g0 = gOff + b * 4 * H, s = b * H;
+    for (let j = 0; j < H; j++) {
+      const ig = sigmoid(gates[g0 + j]);
+      const fg = sigmoid(gates[g0 + H + j]);
+      const gg = Math.tanh(gates[g0 + 2 * H + j]);
+      const og = sigmoid(gates[g0 + 3 * H + j]);
+      gates[g0 + j] = ig; gates[g0 + H + j] = fg; gates[g0 + 2 * H + j] = gg; gates[g0 + 3 * H + j] = og;
+      const cn = fg * cPrev[pOff + s + j] + ig * gg;
+      const tc = Math.tanh(cn);
+      c[cOff + s + j] = cn;
+      tanhC[tOff + s + j] = tc;
+      h[hOff + s + j] = og * tc;
+    }
+  }
+}
+
+/**
+ * Backward of `lstmPointwiseForward` for one step. Reads dh (B, H) and the running cell
+ * gradient dc (B, H, from step t+1); writes the pre-activation gradients dGates (B, 4H) and
+ * replaces dc with the gradient flowing to c_{t-1}.
+ */
+export function lstmPointwiseBackward(
+  dGates: Vec, dgOff: number, // (B, 4H) out
+  dc: Vec, // (B, H) in: dL/dc_t from the future; out: dL/dc_{t-1}
+  dh: Vec, dhOff: number, // (B, H) in: dL/dh_t
+  gates: Vec, gOff: number, // (B, 4H) activations i, f, g, o
+  tanhC: Vec, tOff: number, // (B, H)
+  cPrev: Vec, pOff: number, // (B, H)
+  batch: number, hidden: number,
+): void {
+  const H = hidden;
+  for (let b = 0; b < batch; b++) {
+    const g0 = gOff + b * 4 * H, d0 = dgOff + b * 4 * H, s = b * H;
+    for (let j = 0; j < H; j++) {
+      const ig = gates[g0 + j], fg = gates[g0 + H + j], gg = gates[g0 + 2 * H + j], og = gates[g0 + 3 * H + j];
+      const tc = tanhC[tOff + s + j], d = dh[dhOff + s + j];
+      const dct = dc[s + j] + d * og * (1 - tc * tc);
+      dGates[d0 + j] = dct * gg * ig * (1 - ig);
+      dGates[d0 + H + j] = dct * cPrev[pOff + s + j] * fg * (1 - fg);
+      dGates[d0 + 2 * H + j] = dct * ig * (1 - gg * gg);
+      dGates[d0 + 3 * H + j] = d * tc * og * (1 - og);
+      dc[s + j] = dct * fg;
+    }
+  }
+}

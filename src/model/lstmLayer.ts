@@ -1,0 +1,122 @@
+// One LSTM layer as forward/backward pairs over explicit buffers (PyTorch layout, gate order
+// i, f, g, o). The input-to-hidden term is one large product for all T steps at once, ahead
+// of the recurrence; only h·W_hhᵀ must run step by step. Backward accumulates into gradient
+// buffers (+=); the network zeroes them once per batch.
+// Dimension legend: T steps, B streams, H hidden, G = 4H gate rows, I inputs (V or H),
+// N = T·B rows, time-major (row t·B + b is stream b at step t).
+
+import { lstmPointwiseBackward, lstmPointwiseForward, matmulAB, matmulABt, matmulAtB, type Vec } from './kernels';
+import type { LayerViews } from './params';
+
+/** Layer 0: pre = one-hot(ids)·W_ihᵀ + b_ih + b_hh, i.e. a column gather of W_ih. */
+export function oneHotInputForward(
+  pre: Vec, // (N, G) out
+  ids: Uint16Array, // (N)
+  p: LayerViews, rows: number, vocab: number, G: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const id = ids[r], o = r * G;
+    for (let g = 0; g < G; g++) pre[o + g] = p.weightIh[g * vocab + id] + p.biasIh[g] + p.biasHh[g];
+  }
+}
+
+export function oneHotInputBackward(
+  d: LayerViews, // gradients: weightIh, biasIh, biasHh accumulate
+  dPre: Vec, // (N, G)
+  ids: Uint16Array, // (N)
+  rows: number, vocab: number, G: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const id = ids[r], o = r * G;
+    for (let g = 0; g < G; g++) d.weightIh[g * vocab + id] += dPre[o + g];
+  }
+  biasBackward(d, dPre, rows, G);
+}
+
+/** Layers above 0: pre = x·W_ihᵀ + b_ih + b_hh over all N rows in one product. */
+export function denseInputForward(
+  pre: Vec, // (N, G) out
+  x: Vec, // (N, I) the layer below's h
+  p: LayerViews, rows: number, inputs: number, G: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    for (let g = 0; g < G; g++) pre[r * G + g] = p.biasIh[g] + p.biasHh[g];
+  }
+  matmulABt(pre, 0, x, 0, p.weightIh, 0, rows, G, inputs, true);
+}
+
+export function denseInputBackward(
+  dx: Vec, // (N, I) accumulate: gradient to the layer below's h
+  d: LayerViews, // gradients: weightIh, biasIh, biasHh accumulate
+  dPre: Vec, // (N, G)
+  x: Vec, // (N, I)
+  p: LayerViews, rows: number, inputs: number, G: number,
+): void {
+  matmulAB(dx, 0, dPre, 0, p.weightIh, 0, rows, inputs, G, true);
+  matmulAtB(d.weightIh, 0, dPre, 0, x, 0, G, inputs, rows, true);
+  biasBackward(d, dPre, rows, G);
+}
+
+function biasBackward(d: LayerViews, dPre: Vec, rows: number, G: number): void {
+  for (let r = 0; r < rows; r++) {
+    for (let g = 0; g < G; g++) {
+      const v = dPre[r * G + g];
+      d.biasIh[g] += v;
+      d.biasHh[g] += v;
+    }
+  }
+}
+
+/** The recurrence: for each step, gates += h_{t-1}·W_hhᵀ, then the fused non-linearities. */
+export function lstmForward(
+  gates: Vec, // (T, B, G) in: input pre-activations; out: activations i, f, g, o
+  c: Vec, // (T, B, H) out
+  tanhC: Vec, // (T, B, H) out
+  h: Vec, // (T, B, H) out
+  h0: Vec, // (B, H)
+  c0: Vec, // (B, H)
+  weightHh: Vec, // (G, H)
+  steps: number, batch: number, hidden: number,
+): void {
+  const H = hidden, G = 4 * H, BH = batch * H;
+  for (let t = 0; t < steps; t++) {
+    const first = t === 0, prev = first ? 0 : (t - 1) * BH; // state t-1 lives in h0/c0 or in h/c
+    matmulABt(gates, t * batch * G, first ? h0 : h, prev, weightHh, 0, batch, G, H, true);
+    lstmPointwiseForward(gates, t * batch * G, c, t * BH, tanhC, t * BH, h, t * BH, first ? c0 : c, prev, batch, H);
+  }
+}
+
+/**
+ * Backward through the recurrence. `dh` holds dL/dh_t from above for every step and is used
+ * as scratch (the recurrent gradient is added into it). Writes dPre (T, B, G); accumulates
+ * dW_hh; leaves dL/dh_0 in dh0 and dL/dc_0 in dc0.
+ */
+export function lstmBackward(
+  dPre: Vec, // (T, B, G) out
+  dh0: Vec, // (B, H) out
+  dc0: Vec, // (B, H) out
+  dWeightHh: Vec, // (G, H) accumulate
+  dh: Vec, // (T, B, H) in, clobbered
+  gates: Vec, // (T, B, G) activations
+  c: Vec, // (T, B, H)
+  tanhC: Vec, // (T, B, H)
+  h: Vec, // (T, B, H)
+  h0: Vec, // (B, H)
+  c0: Vec, // (B, H)
+  weightHh: Vec, // (G, H)
+  steps: number, batch: number, hidden: number,
+): void {
+  const H = hidden, G = 4 * H, BH = batch * H;
+  dh0.fill(0);
+  dc0.fill(0); // used as the running dL/dc
+  for (let t = steps - 1; t >= 0; t--) {
+    for (let i = 0; i < BH; i++) dh[t * BH + i] += dh0[i];
+    const first = t === 0, prev = first ? 0 : (t - 1) * BH;
+    lstmPointwiseBackward(dPre, t * batch * G, dc0, dh, t * BH, gates, t * batch * G, tanhC, t * BH, first ? c0 : c, prev, batch, H);
+    matmulAB(dh0, 0, dPre, t * batch * G, weightHh, 0, batch, H, G, false);
+  }
+  // dW_hh += Σ_t dPre_tᵀ·h_{t-1}: one product over steps 1..T-1, then step 0 against h0.
+  const rest = (steps - 1) * batch;
+  matmulAtB(dWeightHh, 0, dPre, batch * G, h, 0, G, H, rest, true);
+  matmulAtB(dWeightHh, 0, dPre, 0, h0, 0, G, H, batch, true);
+}

@@ -1,0 +1,67 @@
+// The output layer and the loss, as forward/backward pairs: logits = h·W_outᵀ + b_out, then
+// softmax cross-entropy, mean over the N = T·B rows, in nats. Softmax always subtracts the
+// row's maximum first, so large logits cannot overflow.
+// Dimension legend: N rows, H hidden, V vocabulary.
+
+import { matmulAB, matmulABt, matmulAtB, type Vec } from './kernels';
+
+export function linearForward(
+  logits: Vec, // (N, V) out
+  h: Vec, // (N, H)
+  weight: Vec, // (V, H)
+  bias: Vec, // (V)
+  rows: number, hidden: number, vocab: number,
+): void {
+  for (let r = 0; r < rows; r++) logits.set(bias, r * vocab);
+  matmulABt(logits, 0, h, 0, weight, 0, rows, vocab, hidden, true);
+}
+
+export function linearBackward(
+  dh: Vec, // (N, H) accumulate
+  dWeight: Vec, // (V, H) accumulate
+  dBias: Vec, // (V) accumulate
+  dLogits: Vec, // (N, V)
+  h: Vec, // (N, H)
+  weight: Vec, // (V, H)
+  rows: number, hidden: number, vocab: number,
+): void {
+  matmulAB(dh, 0, dLogits, 0, weight, 0, rows, hidden, vocab, true);
+  matmulAtB(dWeight, 0, dLogits, 0, h, 0, vocab, hidden, rows, true);
+  for (let r = 0; r < rows; r++) {
+    for (let v = 0; v < vocab; v++) dBias[v] += dLogits[r * vocab + v];
+  }
+}
+
+/** Mean cross-entropy of `targets` under softmax(logits), in nats. */
+export function crossEntropyForward(
+  logits: Vec, // (N, V)
+  targets: Uint16Array, // (N)
+  rows: number, vocab: number,
+): number {
+  let total = 0;
+  for (let r = 0; r < rows; r++) total += logSumExp(logits, r * vocab, vocab) - logits[r * vocab + targets[r]];
+  return total / rows;
+}
+
+/** dL/dlogits of the mean cross-entropy: (softmax − one-hot(target)) / N. */
+export function crossEntropyBackward(
+  dLogits: Vec, // (N, V) out
+  logits: Vec, // (N, V)
+  targets: Uint16Array, // (N)
+  rows: number, vocab: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * vocab, lse = logSumExp(logits, o, vocab);
+    for (let v = 0; v < vocab; v++) dLogits[o + v] = Math.exp(logits[o + v] - lse) / rows;
+    dLogits[o + targets[r]] -= 1 / rows;
+  }
+}
+
+/** log Σ exp over one row, max-subtracted. */
+export function logSumExp(x: Vec, offset: number, length: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < length; i++) max = Math.max(max, x[offset + i]);
+  let sum = 0;
+  for (let i = 0; i < length; i++) sum += Math.exp(x[offset + i] - max);
+  return max + Math.log(sum);
+}

@@ -1,0 +1,71 @@
+// The training loop around a Trainer: steps until the time budget is spent or the signal
+// aborts, and every so often measures held-out bits/char, draws a sample and saves a
+// checkpoint. It yields to the event loop between steps so that a stop request (Ctrl-C, a
+// Cancel button) is seen within one step. What happens is reported as typed events, which the
+// CLI prints and a worker posts.
+
+import type { Trainer } from './trainer';
+
+export type TrainEvent =
+  | { kind: 'progress'; step: number; seconds: number; charsPerSecond: number; trainBpc: number }
+  | { kind: 'evaluated'; step: number; seconds: number; trainBpc: number; heldoutBpc: number | null }
+  | { kind: 'sampled'; step: number; text: string }
+  | { kind: 'saved'; step: number };
+
+export interface TrainLoopOptions {
+  seconds: number; // training-time budget for this run (evaluation and saving not counted)
+  signal: AbortSignal;
+  save: () => void; // writes a checkpoint of the trainer
+  report: (event: TrainEvent) => void;
+}
+
+const PROGRESS_EVERY_S = 5; // a progress line this often
+const EVALUATE_EVERY_S = 60; // held-out figure, sample and checkpoint this often
+const SAMPLE_CHARS = 200;
+const SAMPLE_TEMPERATURE = 0.8;
+
+/** Runs until the budget is spent (then evaluates and saves) or `signal` aborts (then saves). */
+export async function trainLoop(trainer: Trainer, opts: TrainLoopOptions): Promise<void> {
+  const stats = trainer.stats;
+  const end = stats.seconds + opts.seconds;
+  let lastProgress = stats.seconds, lastEvaluation = stats.seconds;
+  // Train bits/char and speed are averaged over the steps since the last progress report.
+  let windowBits = 0, windowSteps = 0, windowChars = 0, windowSeconds = 0, lastBpc = NaN;
+  const recentBpc = () => (windowSteps > 0 ? windowBits / windowSteps : lastBpc);
+  const checkpoint = () => {
+    const heldoutBpc = trainer.evaluate();
+    const trainBpc = recentBpc();
+    stats.history.push({ step: stats.step, seconds: round(stats.seconds), trainBpc: round(trainBpc), heldoutBpc: heldoutBpc === null ? null : round(heldoutBpc) });
+    opts.report({ kind: 'evaluated', step: stats.step, seconds: stats.seconds, trainBpc, heldoutBpc });
+    opts.report({ kind: 'sampled', step: stats.step, text: trainer.sample('\n', SAMPLE_CHARS, SAMPLE_TEMPERATURE) });
+    opts.save();
+    opts.report({ kind: 'saved', step: stats.step });
+  };
+  while (stats.seconds < end && !opts.signal.aborted) {
+    const t0 = performance.now();
+    const bpc = trainer.step();
+    const dt = (performance.now() - t0) / 1000;
+    stats.seconds += dt;
+    windowBits += bpc; windowSteps++; lastBpc = bpc; windowSeconds += dt; windowChars += trainer.stats.batch * trainer.stats.steps;
+    if (stats.seconds - lastProgress >= PROGRESS_EVERY_S) {
+      opts.report({ kind: 'progress', step: stats.step, seconds: stats.seconds, charsPerSecond: windowChars / windowSeconds, trainBpc: recentBpc() });
+      lastProgress = stats.seconds;
+      windowBits = 0; windowSteps = 0; windowChars = 0; windowSeconds = 0;
+    }
+    if (stats.seconds - lastEvaluation >= EVALUATE_EVERY_S) {
+      checkpoint();
+      lastEvaluation = stats.seconds;
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  if (opts.signal.aborted) {
+    opts.save(); // a stop request wants out now: save, skip the evaluation
+    opts.report({ kind: 'saved', step: stats.step });
+  } else if (stats.seconds > lastEvaluation || stats.history.length === 0) {
+    checkpoint();
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}

@@ -1,0 +1,107 @@
+// The training state of one model on one corpus: parameters, gradients and Adam's moments
+// (slabs of one layout), the step buffers, the stream batcher and the statistics that a
+// checkpoint keeps. `step()` is one batch of truncated BPTT; nothing is allocated per step.
+
+import { adamStep, clipGradients, DEFAULT_ADAM, type AdamState } from '../model/adam';
+import type { Checkpoint, TrainingStats } from '../model/checkpoint';
+import { createModel, modelFromCheckpoint, type Model } from '../model/model';
+import { carryState, createActivations, networkBackward, networkForward, networkLoss, resetState, type Activations } from '../model/network';
+import { paramViews, type ParamViews } from '../model/params';
+import { sampleText } from '../model/sampler';
+import { Vocabulary } from '../model/vocabulary';
+import { Rng } from '../util/rng';
+import { evaluateBpc } from './evaluate';
+import { StreamBatcher } from './streamBatcher';
+import { CorpusError } from './corpus';
+
+export interface TrainSettings {
+  hidden: number;
+  layers: number;
+  batch: number;
+  steps: number;
+  lr: number;
+  seed: number;
+}
+
+// The sizes the issue's benchmarks use; lr 2e-3 as the PyTorch reference.
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = { hidden: 256, layers: 2, batch: 32, steps: 64, lr: 2e-3, seed: 1 };
+
+// Periodic held-out figures read this many characters: enough for a steady estimate, few
+// enough not to stall training (the `eval` command reads them all).
+export const HELDOUT_SAMPLE_CHARS = 20_000;
+
+export class Trainer {
+  readonly grads: Float32Array; // parameter layout
+  private readonly d: ParamViews; // named views into grads
+  private readonly adam: AdamState;
+  private readonly acts: Activations;
+  private readonly batcher: StreamBatcher;
+  private readonly heldOut: Uint16Array; // (≤ HELDOUT_SAMPLE_CHARS)
+  private readonly rng: Rng;
+
+  private constructor(readonly model: Model, train: string, heldOut: string, readonly stats: TrainingStats, adamM?: Float32Array, adamV?: Float32Array) {
+    const ids = model.vocabulary.encode(train);
+    const batch = StreamBatcher.fittingBatch(ids.length, stats.batch, stats.steps);
+    if (batch < 1) {
+      throw new CorpusError(`the training text (${ids.length} characters) is shorter than one chunk of ${stats.steps + 1}; add files or lower --steps.`);
+    }
+    stats.batch = batch;
+    this.batcher = new StreamBatcher(ids, batch, stats.steps, stats.cursor);
+    this.acts = createActivations(model.config, batch, stats.steps);
+    this.grads = new Float32Array(model.params.length);
+    this.d = paramViews(this.grads, model.config);
+    this.adam = { m: adamM ?? new Float32Array(model.params.length), v: adamV ?? new Float32Array(model.params.length), step: stats.step };
+    this.heldOut = model.vocabulary.encode(heldOut.slice(0, HELDOUT_SAMPLE_CHARS));
+    this.rng = new Rng(stats.rng);
+  }
+
+  static fresh(train: string, heldOut: string, s: TrainSettings): Trainer {
+    const rng = new Rng(s.seed);
+    const model = createModel(Vocabulary.fromText(train), s.hidden, s.layers, rng);
+    const stats: TrainingStats = {
+      batch: s.batch, steps: s.steps, lr: s.lr, step: 0, charsSeen: 0, seconds: 0, cursor: 0, rng: rng.state(), history: [],
+    };
+    return new Trainer(model, train, heldOut, stats);
+  }
+
+  /** Continues a checkpoint's run on (possibly changed) text, with its vocabulary and settings. */
+  static resume(cp: Checkpoint, train: string, heldOut: string): Trainer {
+    return new Trainer(modelFromCheckpoint(cp), train, heldOut, { ...cp.training }, cp.adamM, cp.adamV);
+  }
+
+  /** One batch: forward, loss, backward, clip, Adam. Returns the batch's loss in bits/char. */
+  step(): number {
+    const { acts, model, stats } = this;
+    if (this.batcher.next(acts.inputs, acts.targets)) resetState(acts);
+    networkForward(model.p, acts);
+    const loss = networkLoss(acts);
+    this.grads.fill(0);
+    networkBackward(this.d, model.p, acts);
+    clipGradients(this.grads, DEFAULT_ADAM.clipNorm);
+    adamStep(model.params, this.grads, this.adam, { ...DEFAULT_ADAM, lr: stats.lr });
+    carryState(acts);
+    stats.step = this.adam.step;
+    stats.charsSeen += acts.batch * acts.steps;
+    stats.cursor = this.batcher.cursor;
+    return loss / Math.LN2;
+  }
+
+  /** Held-out bits/char on the first HELDOUT_SAMPLE_CHARS held-out characters; null without any. */
+  evaluate(): number | null {
+    return this.heldOut.length > 1 ? evaluateBpc(this.model, this.heldOut, this.stats.batch, this.stats.steps) : null;
+  }
+
+  sample(prime: string, length: number, temperature: number): string {
+    const text = sampleText(this.model, prime, length, temperature, this.rng);
+    this.stats.rng = this.rng.state();
+    return text;
+  }
+
+  checkpoint(): Checkpoint {
+    return {
+      config: this.model.config, vocabulary: [...this.model.vocabulary.chars],
+      training: { ...this.stats, history: [...this.stats.history] },
+      params: this.model.params, adamM: this.adam.m as Float32Array, adamV: this.adam.v as Float32Array,
+    };
+  }
+}

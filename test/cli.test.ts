@@ -1,0 +1,144 @@
+// The `cellscope` command line as a user runs it: the built dist/cli.js on the fixture C
+// project, checking outputs, files and exit statuses (run `npm run build` first; `npm test`
+// does).
+
+import * as assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadCheckpointFile } from '../src/train/checkpointFile';
+
+const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
+const PROJECT = path.resolve(__dirname, 'fixtures', 'cproject');
+const TINY = ['--hidden', '16', '--layers', '1', '--batch', '4', '--steps', '16'];
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('cellscope CLI', function () {
+  this.timeout(120_000);
+  let dir: string, model: string;
+  before(() => {
+    assert.ok(fs.existsSync(CLI), `${CLI} is missing: run npm run build`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-cli-'));
+    model = path.join(dir, 'c.model');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('train: learns the folder, reports held-out bpc and a sample, saves the model', () => {
+    const r = run('train', PROJECT, '--out', model, '--seconds', '2', ...TINY);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /8 files \(1 held out\)/);
+    assert.match(r.stdout, /held-out \d\.\d{3} bpc/);
+    assert.match(r.stdout, /--- sample at step \d+ ---/);
+    const cp = loadCheckpointFile(model);
+    assert.deepEqual(cp.config.hidden, 16);
+    assert.ok(cp.training.step > 0 && cp.training.history.length === 1);
+  });
+
+  it('train: resumes an existing model where it stopped', () => {
+    const before = loadCheckpointFile(model).training.step;
+    const r = run('train', PROJECT, '--out', model, '--seconds', '1');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`resuming .* at step ${before}:`));
+    assert.ok(loadCheckpointFile(model).training.step > before);
+  });
+
+  it('eval: held-out bits per character as one JSON line', () => {
+    const r = run('eval', model, PROJECT);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(out), ['bpc', 'chars']);
+    assert.equal(out.chars, fs.readFileSync(path.join(PROJECT, 'src/list.c'), 'utf8').length);
+    assert.ok(out.bpc > 0 && out.bpc < 8);
+  });
+
+  it('sample: the prime and as many characters as asked, reproducible by seed', () => {
+    const a = run('sample', model, '--prime', 'int ', '--length', '50', '--seed', '4');
+    assert.equal(a.status, 0, a.stderr);
+    assert.ok(a.stdout.startsWith('int '));
+    assert.equal([...a.stdout].length, 4 + 50 + 1);
+    assert.equal(run('sample', model, '--prime', 'int ', '--length', '50', '--seed', '4').stdout, a.stdout);
+  });
+
+  it('complete: beams best first, one line each', () => {
+    const prefix = path.join(dir, 'prefix.c');
+    fs.writeFileSync(prefix, 'int main(void)\n{\n\tif (');
+    const r = run('complete', model, '--prefix-file', prefix, '--beam', '5', '--max', '30');
+    assert.equal(r.status, 0, r.stderr);
+    const beams = JSON.parse(r.stdout) as { text: string; logprob: number }[];
+    assert.equal(beams.length, 5);
+    for (const [i, b] of beams.entries()) {
+      assert.deepEqual(Object.keys(b), ['text', 'logprob']);
+      assert.ok(!b.text.includes('\n') && [...b.text].length <= 30);
+      if (i > 0) assert.ok(b.logprob <= beams[i - 1].logprob);
+    }
+  });
+
+  it('bench: the three speed figures and the config as one JSON line', () => {
+    const r = run('bench', '--corpus', PROJECT, '--seconds', '0.5', ...TINY);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    for (const key of ['train_chars_per_s', 'step_ms_batch1', 'beam7_40_ms']) assert.ok(out[key] > 0, key);
+    assert.equal(out.config.hidden, 16);
+  });
+
+  describe('bad input: exit status 2, one sentence, nothing good overwritten', () => {
+    const refused = (r: ReturnType<typeof run>, pattern: RegExp) => {
+      assert.equal(r.status, 2, r.stdout + r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    };
+
+    it('a missing folder', () => refused(run('train', '/no/such/dir', '--out', path.join(dir, 'x.model')), /\/no\/such\/dir is not a folder/));
+
+    it('a folder with no usable files', () => {
+      const empty = fs.mkdtempSync(path.join(dir, 'empty-'));
+      fs.writeFileSync(path.join(empty, 'notes.txt'), 'prose');
+      refused(run('train', empty, '--out', path.join(dir, 'x.model')), /no usable source files/);
+      assert.ok(!fs.existsSync(path.join(dir, 'x.model')));
+    });
+
+    it('a bad checkpoint is neither loaded nor overwritten', () => {
+      const bad = path.join(dir, 'bad.model');
+      fs.writeFileSync(bad, 'this is not a model');
+      refused(run('train', PROJECT, '--out', bad, '--seconds', '1'), /bad\.model: not a Cellscope model/);
+      assert.equal(fs.readFileSync(bad, 'utf8'), 'this is not a model');
+      const truncated = path.join(dir, 'truncated.model');
+      fs.writeFileSync(truncated, fs.readFileSync(model).subarray(0, 500));
+      refused(run('eval', truncated, PROJECT), /truncated\.model: .*(truncated|damaged)/);
+      refused(run('sample', path.join(dir, 'none.model')), /none\.model: cannot read the model/);
+    });
+
+    it('a different model shape asks for --fresh and keeps the file', () => {
+      const before = fs.readFileSync(model);
+      refused(run('train', PROJECT, '--out', model, '--hidden', '32'), /--hidden 16.*--fresh/);
+      assert.deepEqual(fs.readFileSync(model), before);
+    });
+
+    it('a mistyped flag or number', () => {
+      refused(run('train', PROJECT, '--out', model, '--hiden', '8'), /--hiden/);
+      refused(run('sample', model, '--temperature', 'hot'), /--temperature must be a number/);
+    });
+  });
+
+  it('Ctrl-C during training saves the model, then exits', async () => {
+    const file = path.join(dir, 'interrupted.model');
+    const child = spawn(process.execPath, [CLI, 'train', PROJECT, '--out', file, '--seconds', '600', ...TINY]);
+    let stdout = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk) => {
+        stdout += chunk;
+        if (/^step \d+/m.test(stdout)) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(status, 0, stdout);
+    assert.match(stdout, /stopping: saving the model[\s\S]*saved /);
+    assert.ok(loadCheckpointFile(file).training.step > 0);
+  });
+});
