@@ -21,12 +21,15 @@ const common = {
 /** The extension host's entry: `main` in package.json. vscode is provided by the host. */
 const extension = { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] };
 
+/** The training worker thread, started by the extension host from dist/trainWorker.js. */
+const trainWorker = { ...common, entryPoints: ['src/train/trainWorker.ts'], outfile: 'dist/trainWorker.js' };
+
 /** The command line: `bin` in package.json. */
 const cli = { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' };
 
 async function main() {
   fs.rmSync('dist', { recursive: true, force: true });
-  const bundles = [extension, cli];
+  const bundles = [extension, trainWorker, cli];
   if (watch) {
     for (const options of bundles) await (await esbuild.context(options)).watch();
     return;

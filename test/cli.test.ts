@@ -31,7 +31,7 @@ describe('cellscope CLI', function () {
   it('train: learns the folder, reports held-out bpc and a sample, saves the model', () => {
     const r = run('train', PROJECT, '--out', model, '--seconds', '2', ...TINY);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /8 files \(1 held out\)/);
+    assert.match(r.stdout, /8 files \(1 held out\) from /);
     assert.match(r.stdout, /held-out \d\.\d{3} bpc/);
     assert.match(r.stdout, /--- sample at step \d+ ---/);
     const cp = loadCheckpointFile(model);

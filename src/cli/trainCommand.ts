@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import type { Checkpoint } from '../model/checkpoint';
 import { loadCheckpointFile, saveCheckpointFile } from '../train/checkpointFile';
-import { readCorpus, splitText } from '../train/corpus';
+import { describeCorpus, readCorpus, splitText } from '../train/corpus';
 import { DEFAULT_TRAIN_SETTINGS as D, Trainer } from '../train/trainer';
 import { trainLoop, type TrainEvent } from '../train/trainLoop';
 import { numberFlag, parse, stringFlag, UsageError } from './args';
@@ -34,8 +34,7 @@ export async function trainCommand(args: string[]): Promise<void> {
   const { train, heldOut } = splitText(corpus);
   const trainer = resumeFrom ? Trainer.resume(resumeFrom, train, heldOut) : Trainer.fresh(train, heldOut, settings);
   const { config } = trainer.model, s = trainer.stats;
-  const nHeld = corpus.files.filter((f) => f.heldOut).length;
-  console.log(`corpus ${corpus.root}: ${corpus.files.length} files (${nHeld} held out), ${train.length.toLocaleString('en')} training characters; skipped ${corpus.skipped.binary} binary, ${corpus.skipped.tooLarge} too large; ${corpus.skipped.invalidUtf8} not valid UTF-8 (read with replacement)`);
+  console.log(`corpus: ${describeCorpus(corpus)}; ${train.length.toLocaleString('en')} training characters`);
   console.log(`${resumeFrom ? `resuming ${out} at step ${s.step}` : 'new model'}: H${config.hidden}×${config.layers}, vocabulary ${config.vocab}, batch ${s.batch}×${s.steps}, lr ${s.lr}; training ${seconds} s (Ctrl-C saves and stops)`);
 
   const abort = new AbortController();

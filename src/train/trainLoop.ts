@@ -17,12 +17,14 @@ export interface TrainLoopOptions {
   signal: AbortSignal;
   save: () => void; // writes a checkpoint of the trainer
   report: (event: TrainEvent) => void;
+  pausedUntil?: () => number; // a Date.now() time before which no step starts (the user is typing)
 }
 
 const PROGRESS_EVERY_S = 5; // a progress line this often
 const EVALUATE_EVERY_S = 60; // held-out figure, sample and checkpoint this often
 const SAMPLE_CHARS = 200;
 const SAMPLE_TEMPERATURE = 0.8;
+const PAUSE_POLL_MS = 25;
 
 /** Runs until the budget is spent (then evaluates and saves) or `signal` aborts (then saves). */
 export async function trainLoop(trainer: Trainer, opts: TrainLoopOptions): Promise<void> {
@@ -57,6 +59,9 @@ export async function trainLoop(trainer: Trainer, opts: TrainLoopOptions): Promi
       lastEvaluation = stats.seconds;
     }
     await new Promise<void>((resolve) => setImmediate(resolve));
+    while (opts.pausedUntil && Date.now() < opts.pausedUntil() && !opts.signal.aborted) {
+      await new Promise<void>((resolve) => setTimeout(resolve, PAUSE_POLL_MS));
+    }
   }
   if (opts.signal.aborted) {
     opts.save(); // a stop request wants out now: save, skip the evaluation

@@ -1,0 +1,65 @@
+// The messages between the extension host and the training worker: one discriminated union
+// per direction. Requests carry an `id` and are answered by exactly one `reply` ({ok, value}
+// or {ok: false, error}); `cancel` withdraws a request (a cancelled training saves, then
+// replies). Notifications are past tense. The worker opens with `ready`, carrying the version
+// of this file, so that a host never talks to a worker built from another one.
+
+import type { HistoryPoint } from '../model/checkpoint';
+import type { CorpusSkips } from '../train/corpus';
+import type { TrainSettings } from '../train/trainer';
+
+export const TRAIN_PROTOCOL_VERSION = 1;
+
+/** Everything a training run needs; plain data, so that it crosses to the worker as is. */
+export interface TrainJob {
+  roots: string[]; // workspace folders to learn from
+  include: string[]; // gitignore-syntax patterns; empty: every source file
+  exclude: string[]; // gitignore-syntax patterns, on top of .gitignore and the secret patterns
+  maxFileBytes: number;
+  checkpointPath: string; // resumed when it exists and `fresh` is false
+  fresh: boolean;
+  settings: TrainSettings; // for a new model; a resumed one keeps its own
+  seconds: number; // training-time budget of this run
+}
+
+/** What a finished (or cancelled) run did, as the command returns it. */
+export interface TrainSummary {
+  checkpointPath: string;
+  step: number;
+  seconds: number; // the model's training time in all runs
+  heldoutBpc: number | null;
+  files: number;
+  cancelled: boolean;
+}
+
+/** Why a training failed, so the host can offer the right way out. */
+export type TrainErrorCode =
+  | 'noFiles' // nothing to learn from: tell the user what was looked for
+  | 'badCheckpoint' // the stored model cannot be read: offer to start fresh
+  | 'busy' // a training is already running in this worker
+  | 'failed'; // anything else: show the log
+
+export type HostToTrainWorker =
+  /** Host: train on the job's files until its budget is spent; replies with a TrainSummary. */
+  | { type: 'train'; id: number; job: TrainJob }
+  /** Host: withdraw request `id` (a training saves its checkpoint first). */
+  | { type: 'cancel'; id: number }
+  /** Host: the user typed; training steps aside for a moment so the editor stays instant. */
+  | { type: 'didType' };
+
+export type TrainWorkerToHost =
+  /** Worker: started and listening. */
+  | { type: 'ready'; protocolVersion: number }
+  /** Worker: the answer to request `id`. */
+  | { type: 'reply'; id: number; ok: true; value: TrainSummary }
+  | { type: 'reply'; id: number; ok: false; error: string; code: TrainErrorCode }
+  /** Worker: the files are read; training starts. */
+  | { type: 'didReadCorpus'; id: number; summary: string; skipped: CorpusSkips; trainChars: number; resumedAtStep: number | null }
+  /** Worker: training figures, every few seconds. */
+  | { type: 'didProgress'; id: number; step: number; seconds: number; budgetLeft: number; charsPerSecond: number; trainBpc: number }
+  /** Worker: a held-out measurement. */
+  | { type: 'didEvaluate'; id: number; point: HistoryPoint }
+  /** Worker: text the model wrote, to show how it learns. */
+  | { type: 'didSample'; id: number; step: number; text: string }
+  /** Worker: a checkpoint is on disk (written atomically). */
+  | { type: 'didSave'; id: number; step: number; path: string };

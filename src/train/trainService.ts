@@ -1,0 +1,82 @@
+// The training worker's service: turns protocol requests into training runs and reports them
+// as protocol messages. It knows nothing of threads (trainWorker.ts wires it to a port), so
+// tests run it in-process. One run at a time: a second `train` is refused as busy.
+
+import * as fs from 'node:fs';
+import { CheckpointError } from '../model/checkpoint';
+import type { HostToTrainWorker, TrainErrorCode, TrainJob, TrainSummary, TrainWorkerToHost } from '../protocol/trainProtocol';
+import { loadCheckpointFile, saveCheckpointFile } from './checkpointFile';
+import { CorpusError, describeCorpus, readCorpus, splitText } from './corpus';
+import { Trainer } from './trainer';
+import { trainLoop } from './trainLoop';
+
+// After a keystroke, training waits this long before its next step.
+const TYPING_PAUSE_MS = 750;
+
+export class TrainService {
+  private readonly runs = new Map<number, AbortController>();
+  private pausedUntil = 0;
+
+  constructor(private readonly post: (message: TrainWorkerToHost) => void) {}
+
+  handle(message: HostToTrainWorker): void {
+    switch (message.type) {
+      case 'train':
+        void this.train(message.id, message.job);
+        break;
+      case 'cancel':
+        this.runs.get(message.id)?.abort();
+        break;
+      case 'didType':
+        this.pausedUntil = Date.now() + TYPING_PAUSE_MS;
+        break;
+    }
+  }
+
+  private async train(id: number, job: TrainJob): Promise<void> {
+    if (this.runs.size > 0) return this.fail(id, 'busy', 'A training is already running; stop it first.');
+    const abort = new AbortController();
+    this.runs.set(id, abort);
+    try {
+      this.post({ type: 'reply', id, ok: true, value: await this.run(id, job, abort.signal) });
+    } catch (err) {
+      const code: TrainErrorCode = err instanceof CorpusError ? 'noFiles' : err instanceof CheckpointError ? 'badCheckpoint' : 'failed';
+      this.fail(id, code, err instanceof Error ? err.message : String(err));
+    } finally {
+      this.runs.delete(id);
+    }
+  }
+
+  private async run(id: number, job: TrainJob, signal: AbortSignal): Promise<TrainSummary> {
+    const resumeFrom = !job.fresh && fs.existsSync(job.checkpointPath) ? loadCheckpointFile(job.checkpointPath) : undefined;
+    const corpus = readCorpus(job.roots, job);
+    const { train, heldOut } = splitText(corpus);
+    const trainer = resumeFrom ? Trainer.resume(resumeFrom, train, heldOut) : Trainer.fresh(train, heldOut, job.settings);
+    const stats = trainer.stats, end = stats.seconds + job.seconds;
+    this.post({ type: 'didReadCorpus', id, summary: describeCorpus(corpus), skipped: corpus.skipped, trainChars: train.length, resumedAtStep: resumeFrom ? resumeFrom.training.step : null });
+    await trainLoop(trainer, {
+      seconds: job.seconds,
+      signal,
+      pausedUntil: () => this.pausedUntil,
+      save: () => saveCheckpointFile(job.checkpointPath, trainer.checkpoint()),
+      report: (e) => {
+        switch (e.kind) {
+          case 'progress':
+            return this.post({ type: 'didProgress', id, step: e.step, seconds: e.seconds, budgetLeft: Math.max(0, end - e.seconds), charsPerSecond: e.charsPerSecond, trainBpc: e.trainBpc });
+          case 'evaluated':
+            return this.post({ type: 'didEvaluate', id, point: stats.history[stats.history.length - 1] });
+          case 'sampled':
+            return this.post({ type: 'didSample', id, step: e.step, text: e.text });
+          case 'saved':
+            return this.post({ type: 'didSave', id, step: e.step, path: job.checkpointPath });
+        }
+      },
+    });
+    const last = stats.history[stats.history.length - 1];
+    return { checkpointPath: job.checkpointPath, step: stats.step, seconds: stats.seconds, heldoutBpc: last?.heldoutBpc ?? null, files: corpus.files.length, cancelled: signal.aborted };
+  }
+
+  private fail(id: number, code: TrainErrorCode, error: string): void {
+    this.post({ type: 'reply', id, ok: false, error, code });
+  }
+}

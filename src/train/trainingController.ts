@@ -1,0 +1,201 @@
+// The VS Code adapter for training: the Train/Stop commands, the progress notification with
+// Cancel, the status bar item, the "Cellscope" log, settings, workspace trust and the worker's
+// lifetime. The training itself runs in a worker thread (trainWorker.ts); this file relays.
+
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import { decodeCheckpoint } from '../model/checkpoint';
+import type { TrainJob, TrainSummary } from '../protocol/trainProtocol';
+import { TrainClient, TrainError, type TrainNotification } from './trainClient';
+import { progressText, statusText, statusTooltip, type TrainState } from './trainStatus';
+
+const CHECKPOINT_FILE = 'model.cellscope';
+
+export class TrainingController implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly log = this.own(vscode.window.createOutputChannel('Cellscope', { log: true }));
+  private readonly status = this.own(vscode.window.createStatusBarItem('cellscope.status', vscode.StatusBarAlignment.Right, 100));
+  private client: TrainClient | undefined; // the worker, alive during a run only
+  private run: { abort: AbortController; done: Promise<unknown> } | undefined;
+  private onNote: (n: TrainNotification) => void = () => {};
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.status.command = 'cellscope.showLog';
+    this.status.name = 'Cellscope';
+    this.setState({ kind: 'idle' });
+    this.status.show();
+    this.own(vscode.commands.registerCommand('cellscope.trainWorkspace', () => this.train(false)));
+    this.own(vscode.commands.registerCommand('cellscope.stopTraining', () => this.stop()));
+    this.own(vscode.commands.registerCommand('cellscope.showLog', () => this.log.show()));
+    this.own(vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.run && this.client?.didType()));
+    this.own(vscode.workspace.onDidSaveTextDocument(() => this.config().get('retrainOnSave') && !this.run && void this.train(false)));
+    void this.showStoredModel().then(() => this.config().get('autoStart') && vscode.workspace.isTrusted && this.train(false));
+  }
+
+  /** At start-up: a stored model sets the status to ready; a damaged one is reported. */
+  private async showStoredModel(): Promise<void> {
+    if (!this.context.storageUri) return;
+    const file = path.join(this.context.storageUri.fsPath, CHECKPOINT_FILE);
+    let bytes: Uint8Array;
+    try {
+      bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(file));
+    } catch {
+      this.log.info(`no model yet for this workspace (${file})`);
+      return;
+    }
+    try {
+      const history = decodeCheckpoint(bytes, file).training.history;
+      this.setState({ kind: 'ready', bpc: history[history.length - 1]?.heldoutBpc ?? null });
+      this.log.info(`model loaded from ${file}`);
+    } catch (err) {
+      if ((await this.failed(new TrainError((err as Error).message, 'badCheckpoint'))) === 'startFresh') await this.train(true);
+    }
+  }
+
+  /** The command: trains and returns what the run did (undefined when it did not start). */
+  async train(fresh: boolean): Promise<TrainSummary | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage('Cellscope does not train in Restricted Mode: trust this workspace to let it learn from its files.');
+      return undefined;
+    }
+    const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+    if (roots.length === 0 || !this.context.storageUri) {
+      void vscode.window.showWarningMessage('Cellscope trains on a folder: open a folder or workspace first.');
+      return undefined;
+    }
+    if (this.run) {
+      const answer = await vscode.window.showWarningMessage('Cellscope is already training. Restart training from the latest checkpoint?', { modal: true }, 'Restart');
+      if (answer !== 'Restart') return undefined;
+      await this.stop();
+    }
+    await vscode.workspace.fs.createDirectory(this.context.storageUri);
+    const job = this.job(roots, path.join(this.context.storageUri.fsPath, CHECKPOINT_FILE), fresh);
+    const abort = new AbortController();
+    const done = this.runJob(job, abort);
+    this.run = { abort, done };
+    let result: Awaited<typeof done>;
+    try {
+      result = await done;
+    } finally {
+      if (this.run?.done === done) this.run = undefined;
+    }
+    return result === 'startFresh' ? this.train(true) : result;
+  }
+
+  /** The command: stops training; the worker saves a checkpoint first. */
+  async stop(): Promise<void> {
+    this.run?.abort.abort();
+    await this.run?.done.catch(() => undefined);
+  }
+
+  private async runJob(job: TrainJob, abort: AbortController): Promise<TrainSummary | 'startFresh' | undefined> {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    this.setState({ kind: 'training', bpc: null });
+    this.log.info(`training on ${job.roots.join(', ')} for ${job.seconds} s; checkpoint ${job.checkpointPath}`);
+    let heldout: number | null = null;
+    try {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Cellscope', cancellable: true }, async (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        progress.report({ message: 'reading the workspace…' });
+        this.onNote = (n) => {
+          if (n.type === 'didEvaluate') heldout = n.point.heldoutBpc;
+          if (n.type === 'didProgress') progress.report({ message: progressText(heldout, n.charsPerSecond, n.budgetLeft) });
+          if (n.type === 'didProgress' || n.type === 'didEvaluate') this.setState({ kind: 'training', bpc: heldout ?? (n.type === 'didProgress' ? n.trainBpc : null) });
+          this.logNote(n);
+        };
+        const summary = await (await this.worker()).train(job, abort.signal);
+        this.log.info(`${summary.cancelled ? 'stopped' : 'finished'} at step ${summary.step}; held-out ${summary.heldoutBpc ?? 'n/a'} bpc; saved ${summary.checkpointPath}`);
+        this.setState({ kind: 'ready', bpc: summary.heldoutBpc });
+        return summary;
+      });
+    } catch (err) {
+      this.setState({ kind: 'idle' });
+      return this.failed(err);
+    } finally {
+      await this.disposeWorker(); // no worker stays behind between runs
+      delay.disable();
+      this.log.info(`extension host event-loop delay while training: p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
+    }
+  }
+
+  /** Tells the user; resolves to 'startFresh' when they chose to replace a damaged model. */
+  private async failed(err: unknown): Promise<'startFresh' | undefined> {
+    const message = err instanceof Error ? err.message : String(err);
+    this.log.error(message);
+    const code = err instanceof TrainError ? err.code : 'failed';
+    if (code === 'noFiles' || code === 'busy') {
+      void vscode.window.showWarningMessage(`Cellscope: ${message}`);
+    } else if (code === 'badCheckpoint') {
+      const answer = await vscode.window.showErrorMessage(`Cellscope cannot read its saved model: ${message}`, 'Start Fresh', 'Show Log');
+      if (answer === 'Start Fresh') return 'startFresh';
+      if (answer === 'Show Log') this.log.show();
+    } else {
+      if ((await vscode.window.showErrorMessage(`Cellscope training failed: ${message}`, 'Show Log')) === 'Show Log') this.log.show();
+    }
+    return undefined;
+  }
+
+  private logNote(n: TrainNotification): void {
+    switch (n.type) {
+      case 'didReadCorpus':
+        return this.log.info(`${n.summary}; ${n.trainChars.toLocaleString('en')} training characters${n.resumedAtStep === null ? '' : `; resuming at step ${n.resumedAtStep}`}`);
+      case 'didProgress':
+        return this.log.info(`step ${n.step}: ${Math.round(n.charsPerSecond)} chars/s, train ${n.trainBpc.toFixed(3)} bpc`);
+      case 'didEvaluate':
+        return this.log.info(`step ${n.point.step}: held-out ${n.point.heldoutBpc ?? 'n/a'} bpc`);
+      case 'didSample':
+        return this.log.info(`sample at step ${n.step}:\n${n.text}`);
+      case 'didSave':
+        return this.log.info(`saved ${n.path} (step ${n.step})`);
+    }
+  }
+
+  private job(roots: string[], checkpointPath: string, fresh: boolean): TrainJob {
+    const c = this.config();
+    const filesExclude = vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {};
+    return {
+      roots, checkpointPath, fresh,
+      include: c.get<string[]>('include') ?? [],
+      exclude: [...Object.keys(filesExclude).filter((k) => filesExclude[k]), ...(c.get<string[]>('exclude') ?? [])],
+      maxFileBytes: c.get<number>('maxFileBytes') ?? 1_000_000,
+      seconds: c.get<number>('timeBudgetSeconds') ?? 600,
+      settings: {
+        hidden: c.get<number>('hiddenSize') ?? 128, layers: c.get<number>('layers') ?? 2,
+        batch: c.get<number>('batchSize') ?? 32, steps: c.get<number>('sequenceLength') ?? 64, lr: c.get<number>('learningRate') ?? 2e-3, seed: 1,
+      },
+    };
+  }
+
+  private config(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration('cellscope.training');
+  }
+
+  private async worker(): Promise<TrainClient> {
+    this.client ??= await TrainClient.start(() => new Worker(this.context.asAbsolutePath('dist/trainWorker.js')), (n) => this.onNote(n));
+    return this.client;
+  }
+
+  private async disposeWorker(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    await client?.dispose();
+  }
+
+  private setState(state: TrainState): void {
+    this.status.text = statusText(state);
+    this.status.tooltip = statusTooltip(state);
+  }
+
+  private own<T extends vscode.Disposable>(d: T): T {
+    this.disposables.push(d);
+    return d;
+  }
+
+  dispose(): void {
+    void this.disposeWorker(); // terminates; checkpoints are saved as training goes, not here
+    for (const d of this.disposables) d.dispose();
+  }
+}
