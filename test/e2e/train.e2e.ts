@@ -1,0 +1,80 @@
+// Training, as a user meets it in a real VS Code: the command palette starts it, the progress
+// notification and the status bar show bits/char, it ends with a checkpoint in the extension
+// storage; a damaged checkpoint is reported with "Start Fresh", which trains anew; an
+// untrusted workspace refuses. Screenshots go to .cellscope/e2e-screenshots.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { loadCheckpointFile } from '../../src/train/checkpointFile';
+import { freePort, installExtension, Workbench } from './workbench';
+
+const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'cproject');
+// A small, fast model so that a run ends within the test.
+const FAST = {
+  'cellscope.training.hiddenSize': 32, 'cellscope.training.batchSize': 8, 'cellscope.training.sequenceLength': 32,
+  'cellscope.training.timeBudgetSeconds': 12,
+};
+const CHECKPOINT = 'model.cellscope';
+
+describe('end to end: training in VS Code (code-server + Chromium)', function () {
+  this.timeout(300_000);
+  let extensions: string, workspace: string, reopen: { userDataDir: string; port: number };
+  let wb: Workbench | undefined;
+
+  before(() => {
+    extensions = installExtension();
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-ws-'));
+    fs.cpSync(FIXTURE, workspace, { recursive: true });
+    reopen = { userDataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-data-')), port: 0 };
+  });
+  before(async () => (reopen.port = await freePort()));
+  afterEach(async function () {
+    if (wb && this.currentTest?.state === 'failed') await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    await wb?.close();
+    wb = undefined;
+  });
+
+  it('trains from the command palette, shows bpc, and saves a checkpoint', async () => {
+    wb = await Workbench.open(workspace, extensions, { ...FAST, 'security.workspace.trust.enabled': false }, reopen);
+    assert.match(await wb.statusBar(), /Cellscope/);
+    await wb.runCommand('Cellscope: Train on Workspace');
+    await wb.waitFor('the progress notification with bpc, speed and time left',
+      async () => /Cellscope: held-out (bpc not measured yet|\d\.\d\d bpc) · [\d,]+ chars\/s · \d+:\d\d left/.test(await wb!.notifications()));
+    assert.match(await wb.statusBar(), /Cellscope training/);
+    await wb.screenshot('1-training');
+    await wb.waitFor('training to end', async () => /Cellscope \d\.\d\d bpc/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 90_000);
+    await wb.screenshot('1-trained');
+    const [file] = wb.storedFiles(CHECKPOINT);
+    assert.ok(file, 'a checkpoint in the extension storage');
+    const cp = loadCheckpointFile(file);
+    assert.equal(cp.config.hidden, 32);
+    assert.ok(cp.training.step > 0 && cp.training.history.length > 0);
+  });
+
+  it('reports a damaged checkpoint and trains afresh on "Start Fresh"', async () => {
+    const [file] = fs.readdirSync(path.join(reopen.userDataDir, 'User', 'workspaceStorage'))
+      .map((d) => path.join(reopen.userDataDir, 'User', 'workspaceStorage', d, 'cellscope.cellscope', CHECKPOINT)).filter((f) => fs.existsSync(f));
+    assert.ok(file, 'the first scenario left a checkpoint');
+    fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 400)); // torn, as by a crash of a non-atomic writer
+    wb = await Workbench.open(workspace, extensions, { ...FAST, 'security.workspace.trust.enabled': false }, reopen);
+    await wb.waitFor('the damaged-model message', async () => /cannot read its saved model: .*model\.cellscope: .*(damaged|truncated)/.test(await wb!.notifications()));
+    assert.match(await wb.notifications(), /Start Fresh/);
+    await wb.screenshot('4-damaged-checkpoint');
+    await wb.clickNotificationButton('Start Fresh');
+    await wb.waitFor('the fresh training to end', async () => /Cellscope \d\.\d\d bpc/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 90_000);
+    assert.ok(loadCheckpointFile(file).training.step > 0);
+  });
+
+  it('refuses to train an untrusted workspace', async () => {
+    const untrusted = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-untrusted-'));
+    fs.cpSync(FIXTURE, untrusted, { recursive: true });
+    wb = await Workbench.open(untrusted, extensions, { ...FAST, 'security.workspace.trust.enabled': true });
+    assert.match(await wb.statusBar(), /Restricted Mode/);
+    await wb.runCommand('Cellscope: Train on Workspace');
+    await wb.waitFor('the Restricted Mode message', async () => /Cellscope does not train in Restricted Mode/.test(await wb!.notifications()));
+    await wb.screenshot('4-untrusted');
+    assert.deepEqual(wb.storedFiles(CHECKPOINT), []);
+  });
+});

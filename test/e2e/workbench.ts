@@ -1,0 +1,131 @@
+// A real VS Code workbench for end-to-end tests: code-server (VS Code 1.139, run by Node 24)
+// on 127.0.0.1 with a fresh user-data-dir, and Debian's Chromium driven by playwright-core.
+// Tools come from .cellscope/e2e-tools (test/e2e/installWorkbench.sh). The helpers act and
+// read as a user does: the command palette, the status bar, notifications, screenshots.
+
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TOOLS = path.join(ROOT, '.cellscope', 'e2e-tools');
+const NODE24 = path.join(TOOLS, 'node24', 'bin', 'node');
+const CODE_SERVER = path.join(TOOLS, 'workbench', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+const VSCE = path.join(TOOLS, 'workbench', 'node_modules', '@vscode', 'vsce', 'vsce');
+export const SCREENSHOTS = path.join(ROOT, '.cellscope', 'e2e-screenshots');
+
+/** Packages the built extension as a .vsix (proving packaging works) and installs it into a fresh extensions folder. */
+export function installExtension(): string {
+  for (const tool of [NODE24, CODE_SERVER, VSCE]) {
+    if (!fs.existsSync(tool)) throw new Error(`${tool} is missing: run test/e2e/installWorkbench.sh`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-ext-'));
+  const vsix = path.join(dir, 'cellscope.vsix');
+  const env = { ...process.env, PATH: `${path.dirname(NODE24)}:${process.env.PATH}` };
+  execFileSync(NODE24, [VSCE, 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], { cwd: ROOT, env, stdio: 'pipe' });
+  execFileSync(NODE24, [CODE_SERVER, '--extensions-dir', path.join(dir, 'extensions'), '--install-extension', vsix], { env, stdio: 'pipe' });
+  return path.join(dir, 'extensions');
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    }).on('error', reject);
+  });
+}
+
+export class Workbench {
+  private constructor(readonly page: Page, private readonly browser: Browser, private readonly server: ChildProcess, readonly userDataDir: string) {}
+
+  /**
+   * Starts code-server on `folder` with these user settings and opens it in Chromium, ready
+   * for input. To reopen a workspace with its extension storage, pass the same userDataDir and
+   * port: code-server derives the workspace storage folder from the URI, port included.
+   */
+  static async open(folder: string, extensionsDir: string, settings: Record<string, unknown>, reopen?: { userDataDir: string; port: number }): Promise<Workbench> {
+    const data = reopen?.userDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-data-'));
+    fs.mkdirSync(path.join(data, 'User'), { recursive: true });
+    fs.writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify({
+      'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none',
+      'security.workspace.trust.startupPrompt': 'never', 'chat.disableAIFeatures': true, ...settings,
+    }));
+    const port = reopen?.port ?? (await freePort());
+    const server = spawn(NODE24, [CODE_SERVER, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
+      '--disable-update-check', '--user-data-dir', data, '--extensions-dir', extensionsDir, folder], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('code-server did not start within 30 s')), 30_000);
+      server.stdout!.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('HTTP server listening')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      server.on('exit', (code) => reject(new Error(`code-server exited with ${code}`)));
+    });
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium', headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+    const wb = new Workbench(page, browser, server, data);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await wb.waitFor('Cellscope in the status bar', async () => /Cellscope/.test(await wb.statusBar()), 60_000);
+    return wb;
+  }
+
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    await this.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await this.page.keyboard.type(title);
+    await this.page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 10_000 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  async statusBar(): Promise<string> {
+    return (await this.page.locator('.statusbar-item').allInnerTexts()).join(' | ').replace(/\s+/g, ' ');
+  }
+
+  async notifications(): Promise<string> {
+    return (await this.page.locator('.notifications-toasts .notification-toast').allInnerTexts()).join(' | ').replace(/\s+/g, ' ');
+  }
+
+  async clickNotificationButton(label: string): Promise<void> {
+    await this.page.locator('.notifications-toasts .notification-toast a.monaco-button', { hasText: label }).first().click();
+  }
+
+  /** Polls `check` until true; fails naming `what` and showing the status bar and notifications. */
+  async waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (await check()) return;
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`timed out waiting for ${what}; status bar: ${await this.statusBar()}; notifications: ${await this.notifications()}`);
+  }
+
+  async screenshot(name: string): Promise<void> {
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    await this.page.waitForTimeout(600); // let notifications finish sliding in
+    await this.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  }
+
+  /** Files of this name in the workspaces' extension storage of this user-data-dir. */
+  storedFiles(name: string): string[] {
+    const storage = path.join(this.userDataDir, 'User', 'workspaceStorage');
+    if (!fs.existsSync(storage)) return [];
+    return fs.readdirSync(storage).map((d) => path.join(storage, d, 'cellscope.cellscope', name)).filter((f) => fs.existsSync(f));
+  }
+
+  /** Closes the browser and the server; the user-data-dir stays for a reopening. */
+  async close(): Promise<void> {
+    await this.browser.close();
+    this.server.kill();
+    await new Promise((resolve) => (this.server.exitCode !== null ? resolve(null) : this.server.on('exit', resolve)));
+  }
+}
