@@ -67,6 +67,23 @@ describe('end to end: training in VS Code (code-server + Chromium)', function ()
     assert.ok(loadCheckpointFile(file).training.step > 0);
   });
 
+  it('starts by itself when asked to, asks before restarting, and stops on command with a save', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-auto-'));
+    fs.cpSync(FIXTURE, ws, { recursive: true });
+    wb = await Workbench.open(ws, extensions, { ...FAST, 'cellscope.training.timeBudgetSeconds': 600, 'cellscope.training.autoStart': true, 'security.workspace.trust.enabled': false });
+    await wb.waitFor('training to start by itself', async () => /Cellscope training/.test(await wb!.statusBar()));
+    await wb.runCommand('Cellscope: Train on Workspace');
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await wb.waitFor('the restart question', async () => /already training/.test((await dialog.allInnerTexts()).join(' ')));
+    await wb.screenshot('1-restart-question');
+    await dialog.locator('a.monaco-button', { hasText: 'Restart' }).click();
+    await wb.waitFor('the restarted training to report progress', async () => /chars\/s/.test(await wb!.notifications()));
+    await wb.runCommand('Cellscope: Stop Training');
+    await wb.waitFor('training to stop', async () => !/training/.test(await wb!.statusBar()));
+    const [file] = wb.storedFiles(CHECKPOINT);
+    assert.ok(file && loadCheckpointFile(file).training.step > 0, 'stopping saved a checkpoint');
+  });
+
   it('refuses to train an untrusted workspace', async () => {
     const untrusted = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-untrusted-'));
     fs.cpSync(FIXTURE, untrusted, { recursive: true });
