@@ -39,6 +39,30 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Starts code-server on 127.0.0.1 with a user-data-dir holding these settings; resolves once it listens. */
+export async function startCodeServer(folder: string, extensionsDir: string, settings: Record<string, unknown>, at?: { userDataDir?: string; port?: number }) {
+  const userDataDir = at?.userDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-data-'));
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
+    'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none',
+    'security.workspace.trust.startupPrompt': 'never', 'chat.disableAIFeatures': true, ...settings,
+  }));
+  const port = at?.port ?? (await freePort());
+  const server = spawn(NODE24, [CODE_SERVER, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
+    '--disable-update-check', '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, folder], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('code-server did not start within 30 s')), 30_000);
+    server.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('HTTP server listening')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`code-server exited with ${code}`)));
+  });
+  return { server, port, userDataDir };
+}
+
 export class Workbench {
   private constructor(readonly page: Page, private readonly browser: Browser, private readonly server: ChildProcess, readonly userDataDir: string) {}
 
@@ -48,25 +72,7 @@ export class Workbench {
    * port: code-server derives the workspace storage folder from the URI, port included.
    */
   static async open(folder: string, extensionsDir: string, settings: Record<string, unknown>, reopen?: { userDataDir: string; port: number }): Promise<Workbench> {
-    const data = reopen?.userDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-data-'));
-    fs.mkdirSync(path.join(data, 'User'), { recursive: true });
-    fs.writeFileSync(path.join(data, 'User', 'settings.json'), JSON.stringify({
-      'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none',
-      'security.workspace.trust.startupPrompt': 'never', 'chat.disableAIFeatures': true, ...settings,
-    }));
-    const port = reopen?.port ?? (await freePort());
-    const server = spawn(NODE24, [CODE_SERVER, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-      '--disable-update-check', '--user-data-dir', data, '--extensions-dir', extensionsDir, folder], { stdio: ['ignore', 'pipe', 'pipe'] });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('code-server did not start within 30 s')), 30_000);
-      server.stdout!.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('HTTP server listening')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      server.on('exit', (code) => reject(new Error(`code-server exited with ${code}`)));
-    });
+    const { server, port, userDataDir: data } = await startCodeServer(folder, extensionsDir, settings, reopen);
     const browser = await chromium.launch({
       executablePath: '/usr/bin/chromium', headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
