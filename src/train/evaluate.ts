@@ -3,7 +3,7 @@
 // products are matrix-matrix; the figure differs from a single stream's only by the B
 // restarts, a negligible share of a large text.
 
-import { carryState, createActivations, networkForward, networkLoss, resetState, type Activations } from '../model/network';
+import { carryState, createActivations, networkForward, networkLoss, type Activations } from '../model/network';
 import type { Model } from '../model/model';
 
 export function evaluateBpc(model: Model, ids: Uint16Array, batch: number, steps: number): number {
@@ -14,13 +14,13 @@ export function evaluateBpc(model: Model, ids: Uint16Array, batch: number, steps
   let nats = 0;
   for (let pos = 0; pos < S; pos += steps) {
     const T = Math.min(steps, S - pos);
-    if (acts?.steps !== T) {
+    if (acts?.steps !== T) { // the last, shorter chunk: new buffers (zeroed), the carried state moved over
       const previous = acts;
       acts = createActivations(model.config, B, T);
-      if (previous) for (let l = 0; l < acts.layers.length; l++) {
-        acts.layers[l].h0.set(previous.layers[l].h0);
-        acts.layers[l].c0.set(previous.layers[l].c0);
-      } else resetState(acts);
+      previous?.layers.forEach((p, l) => {
+        acts!.layers[l].h0.set(p.h0);
+        acts!.layers[l].c0.set(p.c0);
+      });
     }
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
