@@ -105,16 +105,17 @@ export function readCorpus(roots: string | string[], options: Partial<CorpusOpti
     if (fs.statSync(full).size > maxFileBytes) return void skipped.tooLarge++;
     const bytes = fs.readFileSync(full);
     if (bytes.includes(0)) return void skipped.binary++;
-    let text: string;
+    let text: string, valid = true;
     try {
       text = strict.decode(bytes);
     } catch {
       text = lenient.decode(bytes);
-      skipped.invalidUtf8++;
+      valid = false;
     }
     if (GENERATED_MARKERS.test(text.slice(0, 500)) || text.split('\n').some((line) => line.length > MINIFIED_LINE)) {
       return void skipped.generated++;
     }
+    if (!valid) skipped.invalidUtf8++; // counted only for files that are used
     const id = prefix + rel;
     files.push({ path: id, text, heldOut: isHeldOut(id) });
   };

@@ -82,10 +82,6 @@ export class TrainClient {
     this.send({ type: 'didType' });
   }
 
-  get running(): boolean {
-    return this.pending.size > 0;
-  }
-
   /** Stops the worker at once; pending requests are rejected. */
   async dispose(): Promise<void> {
     await this.worker.terminate();

@@ -29,7 +29,11 @@ export class TrainingController implements vscode.Disposable {
     this.own(vscode.commands.registerCommand('cellscope.trainWorkspace', () => this.train(false)));
     this.own(vscode.commands.registerCommand('cellscope.stopTraining', () => this.stop()));
     this.own(vscode.commands.registerCommand('cellscope.showLog', () => this.log.show()));
-    this.own(vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.run && this.client?.didType()));
+    // Typing is a change to the active editor's document; output channels (our own log too)
+    // also change documents, and must not pause training.
+    this.own(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (this.run && e.contentChanges.length > 0 && e.document === vscode.window.activeTextEditor?.document) this.client?.didType();
+    }));
     this.own(vscode.workspace.onDidSaveTextDocument(() => this.config().get('retrainOnSave') && !this.run && void this.train(false)));
     void this.showStoredModel().then(() => this.config().get('autoStart') && vscode.workspace.isTrusted && this.train(false));
   }
