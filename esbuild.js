@@ -24,12 +24,15 @@ const extension = { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist
 /** The training worker thread, started by the extension host from dist/trainWorker.js. */
 const trainWorker = { ...common, entryPoints: ['src/train/trainWorker.ts'], outfile: 'dist/trainWorker.js' };
 
+/** The engine worker thread (model, completions), started by the extension host from dist/engineWorker.js. */
+const engineWorker = { ...common, entryPoints: ['src/engine/engineWorker.ts'], outfile: 'dist/engineWorker.js' };
+
 /** The command line: `bin` in package.json. */
 const cli = { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' };
 
 async function main() {
   fs.rmSync('dist', { recursive: true, force: true });
-  const bundles = [extension, trainWorker, cli];
+  const bundles = [extension, trainWorker, engineWorker, cli];
   if (watch) {
     for (const options of bundles) await (await esbuild.context(options)).watch();
     return;

@@ -1,13 +1,21 @@
 // The VS Code entry point: wiring only. Each job's adapter registers its own commands and
-// owns its resources; here they are created and handed to the extension's lifetime.
+// owns its resources; here they are created, connected and handed to the extension's lifetime.
 
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { CompletionProvider } from './complete/completionProvider';
+import { EngineHost } from './engine/engineHost';
 import { TrainingController } from './train/trainingController';
 
 export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(new TrainingController(context));
+  const log = vscode.window.createOutputChannel('Cellscope', { log: true });
+  const training = new TrainingController(context, log);
+  const engine = new EngineHost(context, log);
+  context.subscriptions.push(log, training, engine, new CompletionProvider(engine));
+  // The engine holds the latest model: the stored one now, each new checkpoint as training saves it.
+  context.subscriptions.push(training.onDidSaveModel((file) => engine.load(file)));
+  if (training.checkpointPath) void engine.load(training.checkpointPath);
 }
 
-// Disposal of context.subscriptions terminates the worker; nothing is saved here (checkpoints
+// Disposal of context.subscriptions terminates the workers; nothing is saved here (checkpoints
 // are written as training goes, and deactivate has only a few seconds).
 export function deactivate(): void {}

@@ -3,7 +3,7 @@
 // training characters/s (median step), one batch-1 step, and a width-7 beam of 40 characters
 // after a 2,000-character context (the context read included).
 
-import { beamSearch } from '../complete/beamSearch';
+import { beamSearch, runToMaxChars } from '../complete/beamSearch';
 import { readContext, setRowState } from '../model/inference';
 import { createActivations, networkForward } from '../model/network';
 import { readCorpus, splitText } from '../train/corpus';
@@ -54,7 +54,7 @@ export function benchCommand(args: string[]): void {
   setRowState(one, 0, ctx.state);
   timeRuns(5, () => networkForward(model.p, one));
   const stepMs = median(timeRuns(50, () => networkForward(model.p, one)));
-  const beamMs = median(timeRuns(5, () => beamSearch(model, context, { width: 7, maxChars: 40, stopChars: '' })));
+  const beamMs = median(timeRuns(5, () => beamSearch(model, context, { width: 7, maxChars: 40, endsAt: runToMaxChars })));
 
   console.log(JSON.stringify({
     train_chars_per_s: Math.round((stats.batch * stats.steps) / (median(stepTimes) / 1000)),

@@ -2,7 +2,8 @@
 // search, best first, as JSON.
 
 import * as fs from 'node:fs';
-import { beamSearch } from '../complete/beamSearch';
+import { beamSearch, runToMaxChars } from '../complete/beamSearch';
+import { suggestionEnd } from '../complete/lineBoundary';
 import { modelFromCheckpoint } from '../model/model';
 import { loadCheckpointFile } from '../train/checkpointFile';
 import { numberFlag, parse, stringFlag, UsageError } from './args';
@@ -26,6 +27,6 @@ export function completeCommand(args: string[]): void {
   }
   const model = modelFromCheckpoint(loadCheckpointFile(p.positionals[0]));
   const context = [...prefix].slice(-CONTEXT_CHARS).join('') || '\n';
-  const beams = beamSearch(model, context, { width, maxChars, stopChars: p.values.multiline ? '' : '\n' });
+  const beams = beamSearch(model, context, { width, maxChars, endsAt: p.values.multiline ? runToMaxChars : suggestionEnd('', 1) });
   console.log(JSON.stringify(beams.map((b) => ({ text: b.text, logprob: Math.round(b.logprob * 1e4) / 1e4 }))));
 }

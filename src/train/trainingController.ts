@@ -8,20 +8,23 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { decodeCheckpoint } from '../model/checkpoint';
 import type { TrainJob, TrainSummary } from '../protocol/trainProtocol';
-import { TrainClient, TrainError, type TrainNotification } from './trainClient';
+import { WorkerError } from '../protocol/workerClient';
+import { TrainClient, type TrainNotification } from './trainClient';
 import { progressText, statusText, statusTooltip, type TrainState } from './trainStatus';
 
 const CHECKPOINT_FILE = 'model.cellscope';
 
 export class TrainingController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly log = this.own(vscode.window.createOutputChannel('Cellscope', { log: true }));
   private readonly status = this.own(vscode.window.createStatusBarItem('cellscope.status', vscode.StatusBarAlignment.Right, 100));
   private client: TrainClient | undefined; // the worker, alive during a run only
   private run: { abort: AbortController; done: Promise<unknown> } | undefined;
   private onNote: (n: TrainNotification) => void = () => {};
+  private readonly modelSaved = this.own(new vscode.EventEmitter<string>());
+  /** Fires with the checkpoint's path each time training saves the model. */
+  readonly onDidSaveModel = this.modelSaved.event;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
     this.status.command = 'cellscope.showLog';
     this.status.name = 'Cellscope';
     this.setState({ kind: 'idle' });
@@ -38,10 +41,15 @@ export class TrainingController implements vscode.Disposable {
     void this.showStoredModel().then(() => this.config().get('autoStart') && vscode.workspace.isTrusted && this.train(false));
   }
 
+  /** Where this workspace's model is kept (undefined without a folder open). */
+  get checkpointPath(): string | undefined {
+    return this.context.storageUri && path.join(this.context.storageUri.fsPath, CHECKPOINT_FILE);
+  }
+
   /** At start-up: a stored model sets the status to ready; a damaged one is reported. */
   private async showStoredModel(): Promise<void> {
-    if (!this.context.storageUri) return;
-    const file = path.join(this.context.storageUri.fsPath, CHECKPOINT_FILE);
+    const file = this.checkpointPath;
+    if (!file) return;
     let bytes: Uint8Array;
     try {
       bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(file));
@@ -54,7 +62,7 @@ export class TrainingController implements vscode.Disposable {
       this.setState({ kind: 'ready', bpc: history[history.length - 1]?.heldoutBpc ?? null });
       this.log.info(`model loaded from ${file}`);
     } catch (err) {
-      if ((await this.failed(new TrainError((err as Error).message, 'badCheckpoint'))) === 'startFresh') await this.train(true);
+      if ((await this.failed(new WorkerError((err as Error).message, 'badCheckpoint'))) === 'startFresh') await this.train(true);
     }
   }
 
@@ -75,7 +83,7 @@ export class TrainingController implements vscode.Disposable {
       await this.stop();
     }
     await vscode.workspace.fs.createDirectory(this.context.storageUri);
-    const job = this.job(roots, path.join(this.context.storageUri.fsPath, CHECKPOINT_FILE), fresh);
+    const job = this.job(roots, this.checkpointPath!, fresh);
     const abort = new AbortController();
     const done = this.runJob(job, abort);
     this.run = { abort, done };
@@ -110,6 +118,7 @@ export class TrainingController implements vscode.Disposable {
           if (n.type === 'didProgress') progress.report({ message: progressText(heldout, n.charsPerSecond, n.budgetLeft) });
           if (n.type === 'didProgress' || n.type === 'didEvaluate') this.setState({ kind: 'training', bpc: heldout ?? (n.type === 'didProgress' ? n.trainBpc : null) });
           this.logNote(n);
+          if (n.type === 'didSave') this.modelSaved.fire(n.path);
         };
         const summary = await (await this.worker()).train(job, abort.signal);
         this.log.info(`${summary.cancelled ? 'stopped' : 'finished'} at step ${summary.step}; held-out ${summary.heldoutBpc ?? 'n/a'} bpc; saved ${summary.checkpointPath}`);
@@ -130,7 +139,7 @@ export class TrainingController implements vscode.Disposable {
   private async failed(err: unknown): Promise<'startFresh' | undefined> {
     const message = err instanceof Error ? err.message : String(err);
     this.log.error(message);
-    const code = err instanceof TrainError ? err.code : 'failed';
+    const code = err instanceof WorkerError ? err.code : 'failed';
     if (code === 'noFiles' || code === 'busy') {
       void vscode.window.showWarningMessage(`Cellscope: ${message}`);
     } else if (code === 'badCheckpoint') {

@@ -9,14 +9,14 @@ import * as path from 'node:path';
 const root = path.resolve(__dirname, '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
-function sources(dir: string): string {
+function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8')).join('\n');
+    .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'));
 }
 
 describe('package.json contributions', () => {
-  const code = sources(path.join(root, 'src'));
+  const files = sources(path.join(root, 'src')), code = files.join('\n');
 
   it('contributes exactly the commands the code registers', () => {
     const registered = [...code.matchAll(/registerCommand\('([\w.]+)'/g)].map((m) => m[1]).sort();
@@ -26,8 +26,12 @@ describe('package.json contributions', () => {
 
   it('declares every setting the code reads, with a description and a default', () => {
     const properties = manifest.contributes.configuration.properties as Record<string, { description?: string; default?: unknown }>;
-    // Settings are read as c.get('name') or this.config().get('name') on the cellscope.training section.
-    const read = [...code.matchAll(/(?:\bc|this\.config\(\))\.get(?:<[^>]*>)?\('(\w+)'\)/g)].map((m) => `cellscope.training.${m[1]}`);
+    // Each adapter reads one section, getConfiguration('cellscope.…'), as c.get('name'),
+    // config.get('name') or this.config().get('name').
+    const read = files.flatMap((file) => {
+      const section = /getConfiguration\('(cellscope\.\w+)'\)/.exec(file)?.[1];
+      return section ? [...file.matchAll(/(?:\bc|\bconfig|this\.config\(\))\.get(?:<[^>]*>)?\('(\w+)'/g)].map((m) => `${section}.${m[1]}`) : [];
+    });
     for (const key of new Set(read)) {
       assert.ok(properties[key], `${key} is read but not declared`);
       assert.ok(properties[key].description && properties[key].default !== undefined, `${key} needs a description and a default`);

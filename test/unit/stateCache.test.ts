@@ -1,5 +1,6 @@
 // The state cache against reading from scratch: after a random series of edits, the state at
-// any offset equals the state computed from the whole prefix.
+// any offset equals the state computed from the whole prefix; far into a long document, from
+// the window the cache reads.
 
 import * as assert from 'node:assert/strict';
 import { StateCache } from '../../src/complete/stateCache';
@@ -20,7 +21,7 @@ describe('state cache', () => {
   const randomText = (n: number) => Array.from({ length: n }, () => [...ALPHABET][pick([...ALPHABET].length)]).join('');
 
   function assertSameAsScratch(cache: StateCache, text: string, offset: number): void {
-    const cached = cache.stateAt('doc', text, offset);
+    const cached = cache.stateAt('doc', text, offset)!;
     const scratch = readContext(model, model.vocabulary.encode('\n' + text.slice(0, offset)));
     for (const [a, b] of [[cached.state.h, scratch.state.h], [cached.state.c, scratch.state.c], [cached.logits, scratch.logits]]) {
       for (let i = 0; i < b.length; i++) assert.ok(Math.abs(a[i] - b[i]) < 1e-5, `offset ${offset} [${i}]: ${a[i]} vs ${b[i]}`);
@@ -28,7 +29,7 @@ describe('state cache', () => {
   }
 
   it('equals reading from scratch after random edits', () => {
-    const cache = new StateCache(model);
+    const cache = new StateCache(model, Infinity);
     let text = randomText(1500);
     for (let round = 0; round < 30; round++) {
       // An edit somewhere: delete a span, insert random text (never splitting a surrogate pair).
@@ -41,5 +42,19 @@ describe('state cache', () => {
     }
     assertSameAsScratch(cache, text, text.length);
     assertSameAsScratch(cache, text, 0);
+  });
+
+  it('reads afresh within maxContext of the cursor rather than from a far state', () => {
+    const text = randomText(3000).replace(/\u{1F600}/gu, 'x'), cache = new StateCache(model, 512); // no pairs to step around
+    const near = cache.stateAt('doc', text, 2900)!;
+    // 2900 − 512 = 2388, rounded up to the next 256: reading starts at 2560 from a new document's state.
+    const scratch = readContext(model, model.vocabulary.encode('\n' + text.slice(2560, 2900)));
+    for (let i = 0; i < scratch.state.c.length; i++) assert.ok(Math.abs(near.state.c[i] - scratch.state.c[i]) < 1e-5);
+    // Within reach, the states already read go on: typing at 2901 continues from 2900.
+    const typed = text.slice(0, 2900) + 'x' + text.slice(2900);
+    cache.invalidate('doc', 2900);
+    const on = cache.stateAt('doc', typed, 2901)!;
+    const onScratch = readContext(model, model.vocabulary.encode('\n' + typed.slice(2560, 2901)));
+    for (let i = 0; i < onScratch.state.c.length; i++) assert.ok(Math.abs(on.state.c[i] - onScratch.state.c[i]) < 1e-5);
   });
 });

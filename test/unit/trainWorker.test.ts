@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { beamSearch } from '../../src/complete/beamSearch';
+import { suggestionEnd } from '../../src/complete/lineBoundary';
 import { modelFromCheckpoint } from '../../src/model/model';
 import type { HostToTrainWorker, TrainJob, TrainWorkerToHost } from '../../src/protocol/trainProtocol';
 import { loadCheckpointFile } from '../../src/train/checkpointFile';
@@ -134,7 +135,7 @@ describe('training worker', function () {
     assert.ok(samples.length > 0 && samples.every((t) => !t.includes('sk-live')));
     const model = modelFromCheckpoint(loadCheckpointFile(job(dir).checkpointPath));
     for (const prefix of ['OPENAI_API_KEY=', "OPENAI_API_KEY = '"]) {
-      const beams = beamSearch(model, prefix, { width: 7, maxChars: 40, stopChars: '\n' });
+      const beams = beamSearch(model, prefix, { width: 7, maxChars: 40, endsAt: suggestionEnd('', 1) });
       assert.ok(beams.every((b) => !b.text.includes('sk-live')), JSON.stringify(beams));
     }
   });

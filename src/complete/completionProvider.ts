@@ -1,0 +1,64 @@
+// The VS Code adapter for completions: an InlineCompletionItemProvider that asks the engine
+// worker (through EngineHost) for suggestions after a short pause in typing, the status bar
+// toggle, and the `cellscope.completion.*` settings. The search itself runs in the worker.
+
+import * as vscode from 'vscode';
+import type { EngineHost } from '../engine/engineHost';
+import type { CompletionOptions } from '../protocol/engineProtocol';
+import { completionStatus, type CompletionState } from './completionStatus';
+
+// Typing faster than this apart asks only once: each keystroke cancels the previous request.
+const DEBOUNCE_MS = 60;
+// Suggestions the user can cycle through (Alt+] / Alt+[).
+const ALTERNATIVES = 3;
+
+export class CompletionProvider implements vscode.InlineCompletionItemProvider, vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly status = this.own(vscode.window.createStatusBarItem('cellscope.completions', vscode.StatusBarAlignment.Right, 99));
+
+  constructor(private readonly engine: EngineHost) {
+    this.own(vscode.languages.registerInlineCompletionItemProvider([{ scheme: 'file' }, { scheme: 'untitled' }], this));
+    this.own(vscode.commands.registerCommand('cellscope.toggleCompletions', () => this.config().update('enabled', !this.config().get('enabled'), vscode.ConfigurationTarget.Global)));
+    this.own(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('cellscope.completion.enabled') && this.showStatus()));
+    this.own(engine.onDidChangeModel(() => this.showStatus()));
+    this.status.name = 'Cellscope Completions';
+    this.showStatus();
+    this.status.show();
+  }
+
+  async provideInlineCompletionItems(
+    document: vscode.TextDocument, position: vscode.Position, _context: vscode.InlineCompletionContext, token: vscode.CancellationToken,
+  ): Promise<vscode.InlineCompletionItem[] | undefined> {
+    const config = this.config();
+    const languages = config.get<string[]>('languages') ?? [];
+    if (!config.get('enabled') || !this.engine.model || (languages.length > 0 && !languages.includes(document.languageId))) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
+    if (token.isCancellationRequested) return undefined;
+    const options: CompletionOptions = {
+      beamWidth: config.get('beamWidth') ?? 7, maxChars: config.get('maxChars') ?? 80, maxLines: config.get('maxLines') ?? 1,
+      minProbability: config.get('minProbability') ?? 0.05, alternatives: ALTERNATIVES,
+    };
+    const suggestions = await this.engine.complete(document, document.offsetAt(position), options, token);
+    // Inserted at the cursor: the range stays on its line, as the API requires.
+    return suggestions.map((s) => new vscode.InlineCompletionItem(s.text, new vscode.Range(position, position)));
+  }
+
+  private showStatus(): void {
+    const state: CompletionState = !this.engine.model ? 'noModel' : this.config().get('enabled') ? 'on' : 'off';
+    const { text, tooltip, command } = completionStatus(state);
+    Object.assign(this.status, { text, tooltip, command });
+  }
+
+  private config(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration('cellscope.completion');
+  }
+
+  private own<T extends vscode.Disposable>(d: T): T {
+    this.disposables.push(d);
+    return d;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,72 @@
+// Where a suggestion ends, and how it meets the text after the cursor. A suggestion ends at
+// its line's end (or its maxLines-th), and right after a closing bracket that closes one the
+// cursor's line left open (`if (x == ` → `NULL)`). Text after the cursor must be only what
+// editors auto-close (brackets, quotes) or punctuation; a suggestion is cut where it runs into
+// that text, so that an auto-closed `)` is not typed twice.
+
+import type { BeamEnd } from './beamSearch';
+
+const OPENERS = '([{';
+const CLOSERS = ')]}';
+const QUOTES = `"'\``;
+
+/** The brackets the line opens and does not close, outermost first; literals and `//` comments skipped. */
+export function openBrackets(linePrefix: string): string {
+  const open: string[] = [];
+  let quote = '';
+  for (let i = 0; i < linePrefix.length; i++) {
+    const ch = linePrefix[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = '';
+    } else if (QUOTES.includes(ch)) {
+      quote = ch;
+    } else if (ch === '/' && linePrefix[i + 1] === '/') {
+      break;
+    } else if (OPENERS.includes(ch)) {
+      open.push(ch);
+    } else if (CLOSERS.includes(ch) && open[open.length - 1] === OPENERS[CLOSERS.indexOf(ch)]) {
+      open.pop();
+    }
+  }
+  return open.join('');
+}
+
+/** The end rule for beams continuing `linePrefix`: see the file header. */
+export function suggestionEnd(linePrefix: string, maxLines: number): (text: string, next: string) => BeamEnd {
+  const lineOpen = openBrackets(linePrefix).length > 0;
+  return (text, next) => {
+    if (next === '\n') return countOf(text, '\n') + 1 >= maxLines ? 'before' : 'no';
+    if (lineOpen && CLOSERS.includes(next) && depth(text) === 0) return 'after';
+    return 'no';
+  };
+}
+
+/** Whether a suggestion may go before `lineSuffix`, the rest of the cursor's line. */
+export function roomBefore(lineSuffix: string): boolean {
+  return /^[\s)\]}"'`;,]*$/.test(lineSuffix);
+}
+
+/** `text` without the part that the text after the cursor already holds (e.g. `x)` before `)`). */
+export function trimOverlap(text: string, lineSuffix: string): string {
+  const rest = lineSuffix.trim();
+  if (!rest) return text;
+  for (let i = 0; i < text.length; i++) {
+    const tail = text.slice(i);
+    if (tail.startsWith(rest) || rest.startsWith(tail)) return text.slice(0, i);
+  }
+  return text;
+}
+
+/** Brackets opened minus closed in `text`, literals ignored: a beam's own nesting. */
+function depth(text: string): number {
+  let d = 0;
+  for (const ch of text) d += OPENERS.includes(ch) ? 1 : CLOSERS.includes(ch) ? -1 : 0;
+  return d;
+}
+
+function countOf(text: string, ch: string): number {
+  let n = 0;
+  for (const c of text) if (c === ch) n++;
+  return n;
+}

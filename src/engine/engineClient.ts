@@ -1,0 +1,52 @@
+// The host's side of the engine worker: a WorkerClient that speaks the engine protocol. Each
+// request gets its own cancel flag in shared memory, set when its signal aborts.
+// No vscode import: the adapter (engineHost.ts) wraps it, and tests drive it in plain Node.
+
+import type { Worker } from 'node:worker_threads';
+import {
+  ENGINE_PROTOCOL_VERSION, type CompletionRequest, type EngineErrorCode, type HostToEngine, type ModelInfo, type Suggestion, type TextChange,
+} from '../protocol/engineProtocol';
+import { WorkerClient } from '../protocol/workerClient';
+
+export class EngineClient {
+  private constructor(private readonly client: WorkerClient<HostToEngine, never, EngineErrorCode>) {}
+
+  static async start(create: () => Worker): Promise<EngineClient> {
+    return new EngineClient(await WorkerClient.start('engine worker', ENGINE_PROTOCOL_VERSION, create, () => {}));
+  }
+
+  /** Loads the model at `path`; null when there is no such file. */
+  load(path: string, signal?: AbortSignal): Promise<ModelInfo | null> {
+    return this.request((id, cancelled) => ({ type: 'load', id, cancelled, path }), signal);
+  }
+
+  /** Suggestions at the request's cursor; rejects with code 'cancelled' when `signal` aborts first. */
+  complete(request: CompletionRequest, signal?: AbortSignal): Promise<Suggestion[]> {
+    return this.request((id, cancelled) => ({ type: 'complete', id, cancelled, request }), signal);
+  }
+
+  didOpen(uri: string, version: number, text: string): void {
+    this.client.post({ type: 'didOpen', uri, version, text });
+  }
+
+  didChange(uri: string, version: number, changes: TextChange[]): void {
+    this.client.post({ type: 'didChange', uri, version, changes });
+  }
+
+  didClose(uri: string): void {
+    this.client.post({ type: 'didClose', uri });
+  }
+
+  get alive(): boolean {
+    return this.client.alive;
+  }
+
+  dispose(): Promise<void> {
+    return this.client.dispose();
+  }
+
+  private request<T>(make: (id: number, cancelled: Int32Array) => HostToEngine, signal: AbortSignal | undefined): Promise<T> {
+    const cancelled = new Int32Array(new SharedArrayBuffer(4));
+    return this.client.request((id) => make(id, cancelled), signal, () => Atomics.store(cancelled, 0, 1));
+  }
+}

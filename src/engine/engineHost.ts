@@ -1,0 +1,110 @@
+// The VS Code side of the engine worker: starts it, loads the model into it (again whenever
+// training saves a better one: no restart), mirrors the documents completions are asked for
+// (full text once, then their edits), and restarts the worker if it dies. Completion and
+// inspection adapters ask it; it never throws at them.
+
+import * as fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import type { CompletionOptions, ModelInfo, Suggestion, TextChange } from '../protocol/engineProtocol';
+import { WorkerError } from '../protocol/workerClient';
+import { EngineClient } from './engineClient';
+
+export class EngineHost implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private current: EngineClient | undefined;
+  private starting: Promise<EngineClient> | undefined;
+  private readonly synced = new Map<string, number>(); // uri → the version the worker mirrors
+  private modelPath: string | undefined;
+  private readonly modelChanged = this.own(new vscode.EventEmitter<ModelInfo | null>());
+  /** Fires when a model is loaded (or found missing). */
+  readonly onDidChangeModel = this.modelChanged.event;
+  model: ModelInfo | null = null;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+    this.own(vscode.workspace.onDidChangeTextDocument((e) => {
+      const uri = e.document.uri.toString();
+      if (!this.synced.has(uri) || e.contentChanges.length === 0) return;
+      const changes: TextChange[] = e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text }));
+      this.synced.set(uri, e.document.version);
+      this.current?.didChange(uri, e.document.version, changes);
+    }));
+    this.own(vscode.workspace.onDidCloseTextDocument((document) => {
+      const uri = document.uri.toString();
+      if (this.synced.delete(uri)) this.current?.didClose(uri);
+    }));
+  }
+
+  /** Loads (or reloads) the model at `path` into the engine; a missing file means no model. */
+  async load(path: string): Promise<void> {
+    this.modelPath = path;
+    if (!this.current && !fs.existsSync(path)) return this.modelChanged.fire((this.model = null)); // no worker for no model
+    try {
+      this.model = await (await this.client()).load(path);
+      if (this.model) this.log.info(`completions use the model at step ${this.model.step} (${path})`);
+    } catch (err) {
+      this.model = null;
+      this.log.error(`the engine could not load ${path}: ${(err as Error).message}`);
+    }
+    this.modelChanged.fire(this.model);
+  }
+
+  /** Suggestions at `offset` of `document`; empty when there is no model, the request went stale, or anything failed (logged). */
+  async complete(document: vscode.TextDocument, offset: number, options: CompletionOptions, token: vscode.CancellationToken): Promise<Suggestion[]> {
+    if (!this.model) return [];
+    const abort = new AbortController();
+    const listener = token.onCancellationRequested(() => abort.abort());
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const engine = await this.client();
+        const uri = document.uri.toString();
+        if (this.synced.get(uri) !== document.version) {
+          engine.didOpen(uri, document.version, document.getText());
+          this.synced.set(uri, document.version);
+        }
+        try {
+          const length = document.offsetAt(document.lineAt(document.lineCount - 1).range.end); // without copying the text
+          return await engine.complete({ uri, version: document.version, length, offset, options }, abort.signal);
+        } catch (err) {
+          // A mirror out of step (an edit missed) is opened again, once.
+          if (!(err instanceof WorkerError && err.code === 'outOfSync') || attempt > 0) throw err;
+          this.synced.delete(uri);
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof WorkerError && err.code === 'cancelled')) this.log.error(`completion failed in ${document.uri.fsPath}: ${(err as Error).message}`);
+      return [];
+    } finally {
+      listener.dispose();
+    }
+  }
+
+  /** The running engine; a new one (with the model and documents again) if the last one died. */
+  private client(): Promise<EngineClient> {
+    if (this.current?.alive) return Promise.resolve(this.current);
+    this.starting ??= this.start().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async start(): Promise<EngineClient> {
+    const restart = this.current !== undefined;
+    this.synced.clear();
+    this.current = await EngineClient.start(() => new Worker(this.context.asAbsolutePath('dist/engineWorker.js')));
+    if (restart && this.modelPath) {
+      this.log.warn('the engine worker stopped; started a new one');
+      this.model = await this.current.load(this.modelPath).catch(() => null);
+    }
+    return this.current;
+  }
+
+  private own<T extends vscode.Disposable>(d: T): T {
+    this.disposables.push(d);
+    return d;
+  }
+
+  dispose(): void {
+    void this.current?.dispose();
+    void this.starting?.then((engine) => engine.dispose(), () => undefined);
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,80 @@
+// The messages between the extension host and the engine worker, which holds the trained
+// model for completions (and, later, inspection). Requests carry an `id` and are answered by
+// exactly one `reply`. Every request also carries `cancelled`, a flag in shared memory that
+// the host sets when the request goes stale: the worker computes synchronously and cannot read
+// a cancel message until it is done, but it reads the flag between beam steps.
+// Documents are mirrored LSP-style: the host opens a document with its full text, then sends
+// its edits, so that a request carries an offset and not a 1 MB string. Notifications are past
+// tense. The worker opens with `ready`, carrying the version of this file.
+
+export const ENGINE_PROTOCOL_VERSION = 1;
+
+/** The model the engine holds, as the host shows it. */
+export interface ModelInfo {
+  path: string;
+  step: number;
+  hidden: number;
+  layers: number;
+  heldoutBpc: number | null;
+}
+
+/** How suggestions are searched for and cut, from the `cellscope.completion.*` settings. */
+export interface CompletionOptions {
+  beamWidth: number;
+  maxChars: number;
+  maxLines: number; // 1: stop at the end of the line
+  minProbability: number; // text past the point where its probability falls below this is not shown
+  alternatives: number; // distinct suggestions returned, best first
+}
+
+export interface CompletionRequest {
+  uri: string;
+  version: number; // the document version the offset belongs to
+  length: number; // the document's length then, a cheap check that the mirror is in step
+  offset: number; // the cursor, in UTF-16 code units
+  options: CompletionOptions;
+}
+
+/** A suggestion: text to insert at the cursor and the model's probability of it. */
+export interface Suggestion {
+  text: string;
+  probability: number;
+}
+
+/** One replacement in a document, in offsets of the text before it (as VS Code reports them). */
+export interface TextChange {
+  offset: number;
+  length: number; // characters replaced
+  text: string;
+}
+
+export type EngineErrorCode =
+  | 'cancelled' // the request went stale before it was done
+  | 'noModel' // nothing trained yet: no suggestions
+  | 'outOfSync' // the mirrored document differs from the host's: open it again
+  | 'badCheckpoint' // the model file cannot be read
+  | 'failed';
+
+/** Shared memory for one request's cancel flag (Int32Array of 1: 0 live, 1 cancelled). */
+export type CancelFlag = Int32Array;
+
+export type HostToEngine =
+  /** Host: load the model at `path` (replacing the one held); replies ModelInfo, or null when there is no such file. */
+  | { type: 'load'; id: number; cancelled: CancelFlag; path: string }
+  /** Host: suggest continuations at a cursor; replies Suggestion[] (empty: nothing worth showing). */
+  | { type: 'complete'; id: number; cancelled: CancelFlag; request: CompletionRequest }
+  /** Host: a document's full text, from now on mirrored (replaces what the engine had). */
+  | { type: 'didOpen'; uri: string; version: number; text: string }
+  /** Host: edits to a mirrored document, applied in order. */
+  | { type: 'didChange'; uri: string; version: number; changes: TextChange[] }
+  /** Host: the document closed; its mirror and cached states are dropped. */
+  | { type: 'didClose'; uri: string };
+
+export type EngineReplyValue = ModelInfo | null | Suggestion[];
+
+export type EngineToHost =
+  /** Engine: started and listening. */
+  | { type: 'ready'; protocolVersion: number }
+  /** Engine: the answer to request `id`. */
+  | { type: 'reply'; id: number; ok: true; value: EngineReplyValue }
+  | { type: 'reply'; id: number; ok: false; error: string; code: EngineErrorCode };
