@@ -85,12 +85,47 @@ export class Workbench {
     return wb;
   }
 
-  async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
+  runCommand(title: string): Promise<void> {
+    return this.pick('F1', title);
+  }
+
+  /** Opens a workspace file by name through Quick Open, with the cursor at its end. */
+  async openFile(name: string): Promise<void> {
+    await this.pick('Control+P', name);
+    await this.page.waitForSelector(`.tab.active[aria-label*="${name}"]`);
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await this.page.keyboard.press('Control+End');
+  }
+
+  /** Opens the quick input with `key`, types `entry` and picks the row it names. */
+  private async pick(key: string, entry: string): Promise<void> {
+    await this.page.keyboard.press(key);
     await this.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-    await this.page.keyboard.type(title);
-    await this.page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 10_000 });
+    await this.page.keyboard.type(entry);
+    await this.page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${entry}"]`, { timeout: 10_000 });
     await this.page.keyboard.press('Enter');
+  }
+
+  /** The inline suggestion shown in the editor, '' when none. */
+  async ghostText(): Promise<string> {
+    return (await this.page.locator('.monaco-editor .ghost-text-decoration').allInnerTexts()).join('').replace(/\u00a0/g, ' ');
+  }
+
+  /** Waits for a suggestion that stays the same for a second (a newer request can replace one), and returns it. */
+  async steadyGhostText(): Promise<string> {
+    let last = '', since = Date.now();
+    await this.waitFor('a steady ghost-text suggestion', async () => {
+      const now = await this.ghostText();
+      if (now !== last) [last, since] = [now, Date.now()];
+      return now.length > 0 && Date.now() - since >= 1000;
+    });
+    return last;
+  }
+
+  /** The text of the editor's visible lines, without ghost text. */
+  async visibleText(): Promise<string> {
+    return (await this.page.locator('.editor-instance .view-line').evaluateAll((lines) => lines.map((line) => [...line.querySelectorAll('span > span')]
+      .filter((span) => !span.classList.contains('ghost-text-decoration')).map((span) => span.textContent).join('')).join('\n'))).replace(/\u00a0/g, ' ');
   }
 
   async statusBar(): Promise<string> {

@@ -1,0 +1,74 @@
+// Completions, as a user meets them in a real VS Code: with no model the status bar says how
+// to get one; once training saves a model the engine takes it up without a restart, and
+// typing shows the model's suggestion as ghost text; Tab inserts it (and not a second copy of
+// an auto-closed bracket), Escape dismisses it, and typing on keeps suggestions coming.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { installExtension, Workbench } from './workbench';
+
+const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'cproject');
+const SETTINGS = {
+  'cellscope.training.hiddenSize': 32, 'cellscope.training.batchSize': 8, 'cellscope.training.sequenceLength': 32,
+  'cellscope.training.timeBudgetSeconds': 15,
+  'cellscope.completion.minProbability': 0, // a model trained for seconds is unsure of everything: show its best anyway
+  'security.workspace.trust.enabled': false,
+  // Only Cellscope's suggestions: no word-based suggest widget in between.
+  'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false,
+};
+
+describe('end to end: completions in VS Code (code-server + Chromium)', function () {
+  this.timeout(300_000);
+  let wb: Workbench | undefined;
+  afterEach(async function () {
+    if (wb && this.currentTest?.state === 'failed') await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    await wb?.close();
+    wb = undefined;
+  });
+
+  it('suggests as ghost text once trained: Tab accepts, Escape dismisses, typing on goes on', async () => {
+    const extensions = installExtension();
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-complete-'));
+    fs.cpSync(FIXTURE, ws, { recursive: true });
+    const file = path.join(ws, 'src', 'main.c');
+    wb = await Workbench.open(ws, extensions, SETTINGS);
+    assert.match(await wb.statusBar(), /Complete: no model/);
+
+    await wb.runCommand('Cellscope: Train on Workspace');
+    await wb.waitFor('the trained model to reach the completions', async () => /Complete(?!: no model)/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 120_000);
+
+    await wb.openFile('main.c');
+    const keyboard = wb.page.keyboard;
+    await keyboard.press('Enter');
+    await keyboard.type('int n = list_length('); // the editor closes the bracket: the line is "int n = list_length()"
+    const accepted = await wb.steadyGhostText();
+    // The suggestion stops short of the bracket the editor closed: it never closes more than it opens.
+    assert.ok([...accepted].reduce((depth, ch) => (depth < 0 ? depth : depth + (ch === '(' ? 1 : ch === ')' ? -1 : 0)), 0) >= 0, accepted);
+    await wb.screenshot('2-ghost-text');
+    await keyboard.press('Tab');
+    // Accepting is asynchronous: wait for the text to be in the editor before saving.
+    await wb.waitFor('the suggestion to be inserted', async () => (await wb!.visibleText()).includes(`list_length(${accepted})`));
+    await keyboard.press('Control+S');
+    const lastLine = () => fs.readFileSync(file, 'utf8').split('\n').pop();
+    // Saving can reach the disk in two writes, the first without the last edit: wait for the second.
+    await wb.waitFor('the saved line to hold the suggestion once, before the auto-closed bracket', async () => lastLine() === `int n = list_length(${accepted})`);
+
+    // Escape dismisses: the document keeps only what was typed.
+    await keyboard.press('End');
+    await keyboard.press('Enter');
+    await keyboard.type('struct node *');
+    await wb.steadyGhostText();
+    await keyboard.press('Escape');
+    await wb.waitFor('the suggestion to go', async () => (await wb!.ghostText()) === '');
+    await keyboard.press('Control+S');
+    await wb.waitFor('the saved line to hold only what was typed', async () => lastLine()?.trim() === 'struct node *'); // indented or not, as the line above leaves it
+
+    // Typing on: suggestions keep coming, and nothing went wrong on the way.
+    await keyboard.type('head = list_push(');
+    await wb.waitFor('a suggestion after more typing', async () => (await wb!.ghostText()).length > 0);
+    await wb.screenshot('2-typing-on');
+    assert.doesNotMatch(await wb.notifications(), /error|failed/i);
+  });
+});
