@@ -16,6 +16,10 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'info',
+  // web-tree-sitter is an ES module that finds itself through import.meta.url, which a CommonJS
+  // bundle does not have: give it the bundle's own file URL.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 /** The extension host's entry: `main` in package.json. vscode is provided by the host. */
@@ -30,9 +34,20 @@ const engineWorker = { ...common, entryPoints: ['src/engine/engineWorker.ts'], o
 /** The command line: `bin` in package.json. */
 const cli = { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' };
 
+/** web-tree-sitter's runtime and the grammars, as their npm packages ship them, into dist/grammars. */
+function copyGrammars() {
+  const files = { 'web-tree-sitter': ['web-tree-sitter.wasm'], 'tree-sitter-typescript': ['tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm'] };
+  for (const language of ['c', 'cpp', 'javascript', 'python', 'go', 'rust', 'java']) files[`tree-sitter-${language}`] = [`tree-sitter-${language}.wasm`];
+  fs.mkdirSync('dist/grammars', { recursive: true });
+  for (const [pkg, names] of Object.entries(files)) {
+    for (const name of names) fs.copyFileSync(require.resolve(`${pkg}/${name}`), `dist/grammars/${name}`);
+  }
+}
+
 async function main() {
   fs.rmSync('dist', { recursive: true, force: true });
   const bundles = [extension, trainWorker, engineWorker, cli];
+  copyGrammars();
   if (watch) {
     for (const options of bundles) await (await esbuild.context(options)).watch();
     return;

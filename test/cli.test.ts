@@ -78,6 +78,23 @@ describe('cellscope CLI', function () {
     }
   });
 
+  it('cells: the best cells for each label, scored, on the tree-sitter-labelled fixture', () => {
+    const r = run('cells', model, PROJECT, '--chars', '3000');
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.chars, 3000);
+    assert.deepEqual(Object.keys(out.named), ['if', 'comment', 'string', 'depth', 'column']);
+    assert.match(out.named.comment, /^comment cell L1#\d+, AUC 0\.\d\d$/);
+    for (const ranked of Object.values(out.ranking) as { layer: number; index: number; score: number }[][]) {
+      assert.ok(ranked.length === 10 && ranked.every((c, i) => c.layer === 1 && c.index < 16 && (i === 0 || c.score <= ranked[i - 1].score)));
+    }
+    const prose = fs.mkdtempSync(path.join(dir, 'prose-'));
+    fs.writeFileSync(path.join(prose, 'notes.sh'), 'echo hi\n');
+    const refused = run('cells', model, prose);
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /no files in a language Cellscope can label/);
+  });
+
   it('bench: the three speed figures and the config as one JSON line', () => {
     const r = run('bench', '--corpus', PROJECT, '--seconds', '0.5', ...TINY);
     assert.equal(r.status, 0, r.stderr);

@@ -7,6 +7,7 @@ import { CheckpointError } from '../model/checkpoint';
 import { CorpusError } from '../train/corpus';
 import { UsageError } from './args';
 import { BENCH_HELP, benchCommand } from './benchCommand';
+import { CELLS_HELP, cellsCommand } from './cellsCommand';
 import { COMPLETE_HELP, completeCommand } from './completeCommand';
 import { EVAL_HELP, evalCommand } from './evalCommand';
 import { SAMPLE_HELP, sampleCommand } from './sampleCommand';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => void | P
   eval: { help: EVAL_HELP, run: evalCommand },
   sample: { help: SAMPLE_HELP, run: sampleCommand },
   complete: { help: COMPLETE_HELP, run: completeCommand },
+  cells: { help: CELLS_HELP, run: cellsCommand },
   bench: { help: BENCH_HELP, run: benchCommand },
 };
 

@@ -19,9 +19,12 @@ const CONTEXT_CHUNK = 256;
 
 /**
  * Reads `ids` from `start` (zero state when absent) and returns the state after the last id
- * and the logits (V) predicting the id after it.
+ * and the logits (V) predicting the id after it. `onChunk(acts, pos)` sees each chunk's
+ * activations (steps pos … pos + acts.steps − 1) after its forward pass.
  */
-export function readContext(model: Model, ids: Uint16Array, start?: LstmState): { state: LstmState; logits: Float32Array } {
+export function readContext(
+  model: Model, ids: Uint16Array, start?: LstmState, onChunk?: (acts: Activations, pos: number) => void,
+): { state: LstmState; logits: Float32Array } {
   const { hidden: H, layers: L, vocab: V } = model.config;
   let acts: Activations | undefined;
   const state: LstmState = start ? { h: start.h.slice(), c: start.c.slice() } : { h: new Float32Array(L * H), c: new Float32Array(L * H) };
@@ -35,6 +38,7 @@ export function readContext(model: Model, ids: Uint16Array, start?: LstmState): 
       a.c0.set(state.c.subarray(l * H, (l + 1) * H));
     });
     networkForward(model.p, acts);
+    onChunk?.(acts, pos);
     carryState(acts);
     acts.layers.forEach((a, l) => {
       state.h.set(a.h0, l * H);

@@ -1,0 +1,73 @@
+// Cell discovery: read a sample of code with the model, label the same characters with
+// tree-sitter, and rank every cell against every label (cellScores.ts). Files are read whole
+// from a new document's state, in order, until the sample holds `maxChars` characters.
+// Pure but for the labeler's grammar files: the engine worker and the CLI both call it.
+
+import { readContext } from '../model/inference';
+import type { Model } from '../model/model';
+import { scoreCells, type CellRanking } from './cellScores';
+import { languageOfPath, type SyntaxLanguage } from './languages';
+import type { CharacterLabels, SyntaxLabeler } from './syntaxLabels';
+import { traceText, type Trace } from './trace';
+
+export interface CellDiscovery {
+  chars: number; // characters read
+  files: number;
+  ranking: CellRanking;
+}
+
+// 60,000 characters: enough for stable scores (the paper's figures use a few thousand), a few
+// seconds of reading for an H128 model.
+export const DISCOVERY_CHARS = 60_000;
+
+/** The files discovery reads: those with a grammar, held-out ones (unseen in training) first. */
+export function discoveryFiles(files: { path: string; text: string; heldOut: boolean }[]): { text: string; language: SyntaxLanguage }[] {
+  return [...files.filter((f) => f.heldOut), ...files.filter((f) => !f.heldOut)]
+    .flatMap((f) => {
+      const language = languageOfPath(f.path);
+      return language ? [{ text: f.text, language }] : [];
+    });
+}
+
+/** Ranks the model's cells on `files` (at most `maxChars` characters of them); `shouldStop` is asked between files. */
+export async function discoverCells(
+  model: Model, labeler: SyntaxLabeler, files: { text: string; language: SyntaxLanguage }[], maxChars: number, shouldStop = () => false,
+): Promise<CellDiscovery | undefined> {
+  const start = readContext(model, model.vocabulary.encode('\n')).state;
+  const traces: Trace[] = [], labels: CharacterLabels[] = [];
+  let chars = 0;
+  for (const file of files) {
+    if (chars >= maxChars) break;
+    if (shouldStop()) return undefined;
+    const text = [...file.text].slice(0, maxChars - chars).join('');
+    traces.push(traceText(model, model.vocabulary.encode(text), start));
+    labels.push(await labeler.labelCharacters(text, file.language));
+    chars += traces[traces.length - 1].steps;
+  }
+  return { chars, files: traces.length, ranking: scoreCells(joinTraces(traces, model), joinLabels(labels)) };
+}
+
+function joinTraces(traces: Trace[], model: Model): Trace {
+  return {
+    steps: traces.reduce((n, t) => n + t.steps, 0), layers: model.config.layers, hidden: model.config.hidden,
+    values: concat(traces.map((t) => t.values), Uint8Array), topIds: concat(traces.map((t) => t.topIds), Uint16Array), topProbs: concat(traces.map((t) => t.topProbs), Float32Array),
+  };
+}
+
+function joinLabels(labels: CharacterLabels[]): CharacterLabels {
+  return {
+    inIf: concat(labels.map((l) => l.inIf), Uint8Array), inComment: concat(labels.map((l) => l.inComment), Uint8Array),
+    inString: concat(labels.map((l) => l.inString), Uint8Array), depth: concat(labels.map((l) => l.depth), Uint8Array),
+    column: concat(labels.map((l) => l.column), Uint16Array),
+  };
+}
+
+function concat<A extends Uint8Array | Uint16Array | Float32Array>(parts: A[], Type: { new (n: number): A }): A {
+  const out = new Type(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p as never, at);
+    at += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+// How well each cell tracks each syntax label: ROC AUC of tanh(c) for the yes/no labels
+// (in an if-statement, comment, string), Pearson correlation for depth and column. A score is
+// direction-free (a cell that is low inside comments tracks them as well as one that is high),
+// with the direction kept as `sign`. The best cell per label gets the label's name.
+
+import type { CharacterLabels } from './syntaxLabels';
+import { TRACE_KINDS, type Trace } from './trace';
+
+export const LABELS = ['if', 'comment', 'string', 'depth', 'column'] as const;
+export type LabelName = (typeof LABELS)[number];
+
+export interface CellScore {
+  layer: number;
+  index: number;
+  score: number; // AUC in [0.5, 1], or |r| in [0, 1]
+  sign: 1 | -1; // +1: the cell is higher where the label holds (or grows)
+}
+
+/** The cells that best track each label, best first. */
+export type CellRanking = Record<LabelName, CellScore[]>;
+
+export const LABEL_TITLES: Record<LabelName, string> = {
+  if: 'if-statement cell', comment: 'comment cell', string: 'string/quote cell', depth: 'code-depth cell', column: 'line-position cell',
+};
+
+/** Scores every cell of `trace` against `labels` (one entry per traced character); keeps the `keep` best per label. */
+export function scoreCells(trace: Trace, labels: CharacterLabels, keep = 10): CellRanking {
+  const { steps: T, layers: L, hidden: H } = trace, K = TRACE_KINDS.length;
+  const flags: Record<'if' | 'comment' | 'string', Uint8Array> = { if: labels.inIf, comment: labels.inComment, string: labels.inString };
+  const ranking = Object.fromEntries(LABELS.map((name) => [name, [] as CellScore[]])) as CellRanking;
+  const values = new Uint8Array(T);
+  for (let l = 0; l < L; l++) {
+    for (let j = 0; j < H; j++) {
+      for (let t = 0; t < T; t++) values[t] = trace.values[((t * L + l) * K) * H + j];
+      for (const name of ['if', 'comment', 'string'] as const) ranking[name].push({ layer: l, index: j, ...scored(auc(values, flags[name]) - 0.5, 0.5) });
+      ranking.depth.push({ layer: l, index: j, ...scored(correlation(values, labels.depth), 0) });
+      ranking.column.push({ layer: l, index: j, ...scored(correlation(values, labels.column), 0) });
+    }
+  }
+  for (const name of LABELS) ranking[name] = ranking[name].sort((a, b) => b.score - a.score || a.layer - b.layer || a.index - b.index).slice(0, keep);
+  return ranking;
+}
+
+function scored(centred: number, base: number): { score: number; sign: 1 | -1 } {
+  return { score: Math.round((base + Math.abs(centred)) * 1e4) / 1e4, sign: centred >= 0 ? 1 : -1 };
+}
+
+/** P(value where flag=1 > value where flag=0), ties counting half: Mann–Whitney over byte histograms. */
+export function auc(values: Uint8Array, flags: Uint8Array): number {
+  const pos = new Float64Array(256), neg = new Float64Array(256);
+  for (let t = 0; t < values.length; t++) (flags[t] ? pos : neg)[values[t]]++;
+  let below = 0, wins = 0, nPos = 0, nNeg = 0;
+  for (let v = 0; v < 256; v++) {
+    wins += pos[v] * (below + neg[v] / 2);
+    below += neg[v];
+    nPos += pos[v];
+    nNeg += neg[v];
+  }
+  return nPos === 0 || nNeg === 0 ? 0.5 : wins / (nPos * nNeg);
+}
+
+/** Pearson correlation; 0 when either side is constant. */
+export function correlation(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = x.length;
+  let sx = 0, sy = 0;
+  for (let i = 0; i < n; i++) [sx, sy] = [sx + x[i], sy + y[i]];
+  const mx = sx / n, my = sy / n;
+  let cxy = 0, cxx = 0, cyy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i] - mx, dy = y[i] - my;
+    cxy += dx * dy;
+    cxx += dx * dx;
+    cyy += dy * dy;
+  }
+  return cxx === 0 || cyy === 0 ? 0 : cxy / Math.sqrt(cxx * cyy);
+}

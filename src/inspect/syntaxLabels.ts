@@ -1,0 +1,98 @@
+// Per-character syntax labels from tree-sitter: for each code point of a text, whether it lies
+// in an if-statement, a comment or a string, how deeply blocks nest around it, and its column.
+// These are the properties Karpathy, Johnson & Fei-Fei found LSTM cells tracking; cell
+// discovery scores cells against them. The grammars load once per labeler (web-tree-sitter
+// runs them as WebAssembly); every tree is deleted by the call that made it.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Language, Parser, Query } from 'web-tree-sitter';
+import { GRAMMARS, type SyntaxLanguage } from './languages';
+
+/** One entry per code point of the labelled text. */
+export interface CharacterLabels {
+  inIf: Uint8Array; // 1 inside an if-statement (condition or body)
+  inComment: Uint8Array;
+  inString: Uint8Array;
+  depth: Uint8Array; // blocks around the character (a block's own braces count as inside it)
+  column: Uint16Array; // code points since the line began (capped at 65,535)
+}
+
+/** Where the labeler finds its files: web-tree-sitter.wasm and the grammars, and the queries. */
+export interface SyntaxAssets {
+  wasm: (file: string) => string;
+  query: (language: SyntaxLanguage) => string;
+}
+
+/** The assets as the packaged extension (or the built CLI) holds them, under its root folder. */
+export function bundledAssets(root: string): SyntaxAssets {
+  return { wasm: (file) => path.join(root, 'dist', 'grammars', file), query: (language) => path.join(root, 'syntaxes', `${language}.scm`) };
+}
+
+export class SyntaxLabeler {
+  private readonly loaded = new Map<SyntaxLanguage, Promise<{ language: Language; query: Query }>>();
+
+  private constructor(private readonly assets: SyntaxAssets, private readonly parser: Parser) {}
+
+  static async create(assets: SyntaxAssets): Promise<SyntaxLabeler> {
+    await Parser.init({ locateFile: (file: string) => assets.wasm(file) });
+    return new SyntaxLabeler(assets, new Parser());
+  }
+
+  /** The labels of `text` read as `language`. */
+  async labelCharacters(text: string, language: SyntaxLanguage): Promise<CharacterLabels> {
+    const { language: grammar, query } = await this.grammar(language);
+    this.parser.setLanguage(grammar);
+    const tree = this.parser.parse(text);
+    if (!tree) throw new Error(`tree-sitter could not parse the text as ${language}`);
+    // Difference arrays over UTF-16 offsets: +1 where a capture starts, −1 where it ends.
+    const units = text.length;
+    const diff = { if: new Int32Array(units + 1), comment: new Int32Array(units + 1), string: new Int32Array(units + 1), block: new Int32Array(units + 1) };
+    try {
+      for (const { name, node } of query.captures(tree.rootNode)) {
+        const d = diff[name as keyof typeof diff];
+        d[node.startIndex]++;
+        d[node.endIndex]--;
+      }
+    } finally {
+      tree.delete();
+    }
+    return toCodePoints(text, diff);
+  }
+
+  private grammar(language: SyntaxLanguage): Promise<{ language: Language; query: Query }> {
+    let loading = this.loaded.get(language);
+    if (!loading) {
+      loading = Language.load(this.assets.wasm(GRAMMARS[language].wasm)).then((grammar) => ({
+        language: grammar, query: new Query(grammar, fs.readFileSync(this.assets.query(language), 'utf8')),
+      }));
+      this.loaded.set(language, loading);
+    }
+    return loading;
+  }
+}
+
+function toCodePoints(text: string, diff: Record<'if' | 'comment' | 'string' | 'block', Int32Array>): CharacterLabels {
+  const n = [...text].length;
+  const labels: CharacterLabels = { inIf: new Uint8Array(n), inComment: new Uint8Array(n), inString: new Uint8Array(n), depth: new Uint8Array(n), column: new Uint16Array(n) };
+  let inIf = 0, inComment = 0, inString = 0, depth = 0, column = 0, k = 0;
+  for (let u = 0; u < text.length; u++) {
+    inIf += diff.if[u];
+    inComment += diff.comment[u];
+    inString += diff.string[u];
+    depth += diff.block[u];
+    const code = text.charCodeAt(u);
+    if (isLowSurrogate(code) && isHighSurrogate(text.charCodeAt(u - 1))) continue; // the second half of a pair: labelled with the first
+    labels.inIf[k] = inIf > 0 ? 1 : 0;
+    labels.inComment[k] = inComment > 0 ? 1 : 0;
+    labels.inString[k] = inString > 0 ? 1 : 0;
+    labels.depth[k] = Math.min(255, depth);
+    labels.column[k] = Math.min(65_535, column);
+    column = code === 10 ? 0 : column + 1;
+    k++;
+  }
+  return labels;
+}
+
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;

@@ -1,0 +1,65 @@
+// A trace of the model reading a text: for every character, every cell's tanh(c) and its
+// input, forget and output gates, quantized to bytes (what a colour or a saturation count
+// needs, at a quarter of the memory), and the model's five likeliest next characters.
+// Dimension legend: T characters, L layers, H cells per layer, K = 4 kinds (tanh c, i, f, o).
+
+import type { LstmState } from '../model/inference';
+import { readContext } from '../model/inference';
+import type { Model } from '../model/model';
+
+export const TRACE_KINDS = ['cell', 'input', 'forget', 'output'] as const;
+export type TraceKind = (typeof TRACE_KINDS)[number];
+export const TOP_GUESSES = 5;
+
+export interface Trace {
+  steps: number; // T
+  layers: number; // L
+  hidden: number; // H
+  values: Uint8Array; // (T, L, K, H): tanh(c) as (v + 1)·127.5, gates as v·255
+  topIds: Uint16Array; // (T, 5) the likeliest next characters after each one, best first
+  topProbs: Float32Array; // (T, 5)
+}
+
+/** Reads `ids` from `start` and records the trace. */
+export function traceText(model: Model, ids: Uint16Array, start?: LstmState): Trace {
+  const { hidden: H, layers: L, vocab: V } = model.config, T = ids.length, K = TRACE_KINDS.length;
+  const trace: Trace = { steps: T, layers: L, hidden: H, values: new Uint8Array(T * L * K * H), topIds: new Uint16Array(T * TOP_GUESSES), topProbs: new Float32Array(T * TOP_GUESSES) };
+  readContext(model, ids, start, (acts, pos) => {
+    for (let t = 0; t < acts.steps; t++) {
+      acts.layers.forEach((a, l) => {
+        const out = ((pos + t) * L + l) * K * H;
+        for (let j = 0; j < H; j++) {
+          const g = t * 4 * H; // gates (T, 4H): i, f, g, o
+          trace.values[out + j] = Math.round((a.tanhC[t * H + j] + 1) * 127.5);
+          trace.values[out + H + j] = Math.round(a.gates[g + j] * 255);
+          trace.values[out + 2 * H + j] = Math.round(a.gates[g + H + j] * 255);
+          trace.values[out + 3 * H + j] = Math.round(a.gates[g + 3 * H + j] * 255);
+        }
+      });
+      topGuesses(acts.logits, t * V, V, trace, pos + t);
+    }
+  });
+  return trace;
+}
+
+/** One cell's values along the trace, dequantized: tanh(c) in [−1, 1], gates in [0, 1]. */
+export function cellValues(trace: Trace, layer: number, index: number, kind: TraceKind): Float32Array {
+  const { steps: T, layers: L, hidden: H } = trace, K = TRACE_KINDS.length, k = TRACE_KINDS.indexOf(kind);
+  const out = new Float32Array(T);
+  for (let t = 0; t < T; t++) {
+    const q = trace.values[((t * L + layer) * K + k) * H + index];
+    out[t] = kind === 'cell' ? q / 127.5 - 1 : q / 255;
+  }
+  return out;
+}
+
+function topGuesses(logits: ArrayLike<number>, off: number, V: number, trace: Trace, t: number): void {
+  let max = -Infinity, total = 0;
+  for (let v = 0; v < V; v++) max = Math.max(max, logits[off + v]);
+  for (let v = 0; v < V; v++) total += Math.exp(logits[off + v] - max);
+  const best = Array.from({ length: V }, (_, v) => v).sort((a, b) => logits[off + b] - logits[off + a]).slice(0, TOP_GUESSES);
+  best.forEach((v, r) => {
+    trace.topIds[t * TOP_GUESSES + r] = v;
+    trace.topProbs[t * TOP_GUESSES + r] = Math.exp(logits[off + v] - max) / total;
+  });
+}
