@@ -3,8 +3,10 @@
 // No vscode import: the adapter (engineHost.ts) wraps it, and tests drive it in plain Node.
 
 import type { Worker } from 'node:worker_threads';
+import type { CellDiscovery } from '../inspect/cellDiscovery';
 import {
-  ENGINE_PROTOCOL_VERSION, type CompletionRequest, type EngineErrorCode, type HostToEngine, type ModelInfo, type Suggestion, type TextChange,
+  ENGINE_PROTOCOL_VERSION, type CompletionRequest, type DiscoveryRequest, type EngineErrorCode, type HostToEngine, type InspectRequest,
+  type InspectResult, type ModelInfo, type Suggestion, type TextChange,
 } from '../protocol/engineProtocol';
 import { WorkerClient } from '../protocol/workerClient';
 
@@ -23,6 +25,16 @@ export class EngineClient {
   /** Suggestions at the request's cursor; rejects with code 'cancelled' when `signal` aborts first. */
   complete(request: CompletionRequest, signal?: AbortSignal): Promise<Suggestion[]> {
     return this.request((id, cancelled) => ({ type: 'complete', id, cancelled, request }), signal);
+  }
+
+  /** One cell's values along a stretch of a document, with the model's guesses there. */
+  inspect(request: InspectRequest, signal?: AbortSignal): Promise<InspectResult> {
+    return this.request((id, cancelled) => ({ type: 'inspect', id, cancelled, request }), signal);
+  }
+
+  /** The model's cells ranked against syntax labels on the workspace's code. */
+  discoverCells(request: DiscoveryRequest, signal?: AbortSignal): Promise<CellDiscovery> {
+    return this.request((id, cancelled) => ({ type: 'discoverCells', id, cancelled, request }), signal);
   }
 
   didOpen(uri: string, version: number, text: string): void {

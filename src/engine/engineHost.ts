@@ -1,12 +1,13 @@
 // The VS Code side of the engine worker: starts it, loads the model into it (again whenever
 // training saves a better one: no restart), mirrors the documents completions are asked for
 // (full text once, then their edits), and restarts the worker if it dies. Completion and
-// inspection adapters ask it; it never throws at them.
+// inspection adapters ask it; it logs failures rather than throwing at them.
 
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { CompletionOptions, ModelInfo, Suggestion, TextChange } from '../protocol/engineProtocol';
+import type { CellDiscovery } from '../inspect/cellDiscovery';
+import type { CellRef, CompletionOptions, DiscoveryRequest, InspectResult, ModelInfo, Suggestion, TextChange } from '../protocol/engineProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { EngineClient } from './engineClient';
 
@@ -52,6 +53,33 @@ export class EngineHost implements vscode.Disposable {
   /** Suggestions at `offset` of `document`; empty when there is no model, the request went stale, or anything failed (logged). */
   async complete(document: vscode.TextDocument, offset: number, options: CompletionOptions, token: vscode.CancellationToken): Promise<Suggestion[]> {
     if (!this.model) return [];
+    return (await this.onDocument(document, token, 'completion', (engine, doc, signal) => engine.complete({ ...doc, offset, options }, signal))) ?? [];
+  }
+
+  /** One cell's values along `start`…`end` of `document`; undefined when stale or failed (logged). */
+  inspect(document: vscode.TextDocument, start: number, end: number, cell: CellRef, token: vscode.CancellationToken): Promise<InspectResult | undefined> {
+    return this.onDocument(document, token, 'inspection', (engine, doc, signal) => engine.inspect({ ...doc, start, end, cell }, signal));
+  }
+
+  /** The model's cells ranked on the workspace's code (cached beside the model); throws for the caller to report. */
+  async discoverCells(request: DiscoveryRequest, token: vscode.CancellationToken): Promise<CellDiscovery | undefined> {
+    const abort = new AbortController();
+    const listener = token.onCancellationRequested(() => abort.abort());
+    try {
+      return await (await this.client()).discoverCells(request, abort.signal);
+    } catch (err) {
+      if (err instanceof WorkerError && err.code === 'cancelled') return undefined;
+      throw err;
+    } finally {
+      listener.dispose();
+    }
+  }
+
+  /** Sends a request about `document`, mirroring it first if the engine does not have this version (and once more if the mirror proves out of step). */
+  private async onDocument<T>(
+    document: vscode.TextDocument, token: vscode.CancellationToken, what: string,
+    send: (engine: EngineClient, doc: { uri: string; version: number; length: number }, signal: AbortSignal) => Promise<T>,
+  ): Promise<T | undefined> {
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());
     try {
@@ -64,16 +92,15 @@ export class EngineHost implements vscode.Disposable {
         }
         try {
           const length = document.offsetAt(document.lineAt(document.lineCount - 1).range.end); // without copying the text
-          return await engine.complete({ uri, version: document.version, length, offset, options }, abort.signal);
+          return await send(engine, { uri, version: document.version, length }, abort.signal);
         } catch (err) {
-          // A mirror out of step (an edit missed) is opened again, once.
           if (!(err instanceof WorkerError && err.code === 'outOfSync') || attempt > 0) throw err;
           this.synced.delete(uri);
         }
       }
     } catch (err) {
-      if (!(err instanceof WorkerError && err.code === 'cancelled')) this.log.error(`completion failed in ${document.uri.fsPath}: ${(err as Error).message}`);
-      return [];
+      if (!(err instanceof WorkerError && err.code === 'cancelled')) this.log.error(`${what} failed in ${document.uri.fsPath}: ${(err as Error).message}`);
+      return undefined;
     } finally {
       listener.dispose();
     }
@@ -89,7 +116,8 @@ export class EngineHost implements vscode.Disposable {
   private async start(): Promise<EngineClient> {
     const restart = this.current !== undefined;
     this.synced.clear();
-    this.current = await EngineClient.start(() => new Worker(this.context.asAbsolutePath('dist/engineWorker.js')));
+    const root = this.context.extensionPath;
+    this.current = await EngineClient.start(() => new Worker(this.context.asAbsolutePath('dist/engineWorker.js'), { workerData: { root } }));
     if (restart && this.modelPath) {
       this.log.warn('the engine worker stopped; started a new one');
       this.model = await this.current.load(this.modelPath).catch(() => null);

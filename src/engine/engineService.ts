@@ -1,31 +1,49 @@
 // The engine worker's service: holds the model, the mirrored documents and their state cache,
-// and answers load and complete requests. It knows nothing of threads (engineWorker.ts wires
-// it to a port), so tests run it in-process. Requests run one at a time, synchronously; each
-// checks its shared cancel flag before it starts and between beam steps, so a stale request
-// costs at most one step.
+// and answers load, complete, inspect and discoverCells requests. It knows nothing of threads
+// (engineWorker.ts wires it to a port), so tests run it in-process. Each request checks its
+// shared cancel flag before it starts and between beam steps (or every 256 characters read),
+// so a stale request costs little.
 
 import * as fs from 'node:fs';
 import { suggest } from '../complete/suggest';
+import { discoverCells, discoveryFiles, DISCOVERY_CHARS, type CellDiscovery } from '../inspect/cellDiscovery';
+import { SyntaxLabeler, type SyntaxAssets } from '../inspect/syntaxLabels';
+import { cellValues, gateSaturation, traceText, type Trace } from '../inspect/trace';
 import { StateCache } from '../complete/stateCache';
 import { CheckpointError } from '../model/checkpoint';
 import { modelFromCheckpoint, type Model } from '../model/model';
-import type { CancelFlag, CompletionRequest, EngineErrorCode, EngineReplyValue, EngineToHost, HostToEngine, ModelInfo, Suggestion } from '../protocol/engineProtocol';
+import type {
+  CancelFlag, CompletionRequest, DiscoveryRequest, EngineErrorCode, EngineReplyValue, EngineToHost, HostToEngine, InspectRequest, InspectResult, ModelInfo, Suggestion,
+} from '../protocol/engineProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { loadCheckpointFile } from '../train/checkpointFile';
+import { readCorpus } from '../train/corpus';
 import { DocumentMirror } from './documentMirror';
 
-export class EngineService {
-  private loaded: { model: Model; cache: StateCache } | undefined;
-  private readonly docs = new DocumentMirror();
+interface LoadedModel {
+  model: Model;
+  cache: StateCache;
+  info: ModelInfo;
+  traced?: { uri: string; version: number; start: number; end: number; trace: Trace }; // the last stretch inspected
+}
 
-  constructor(private readonly post: (message: EngineToHost) => void) {}
+export class EngineService {
+  private loaded: LoadedModel | undefined;
+  private readonly docs = new DocumentMirror();
+  private labeler: Promise<SyntaxLabeler> | undefined;
+
+  constructor(private readonly post: (message: EngineToHost) => void, private readonly assets: SyntaxAssets) {}
 
   handle(message: HostToEngine): void {
     switch (message.type) {
       case 'load':
-        return this.answer(message.id, message.cancelled, () => this.load(message.path));
+        return void this.answer(message.id, message.cancelled, () => this.load(message.path));
       case 'complete':
-        return this.answer(message.id, message.cancelled, (stale) => this.complete(message.request, stale));
+        return void this.answer(message.id, message.cancelled, (stale) => this.complete(message.request, stale));
+      case 'inspect':
+        return void this.answer(message.id, message.cancelled, (stale) => this.inspect(message.request, stale));
+      case 'discoverCells':
+        return void this.answer(message.id, message.cancelled, (stale) => this.discover(message.request, stale));
       case 'didOpen':
         this.docs.open(message.uri, message.version, message.text);
         return this.loaded?.cache.forget(message.uri);
@@ -45,26 +63,69 @@ export class EngineService {
     }
     const checkpoint = loadCheckpointFile(path);
     const model = modelFromCheckpoint(checkpoint);
-    this.loaded = { model, cache: new StateCache(model) };
     const { step, history } = checkpoint.training;
-    return { path, step, hidden: model.config.hidden, layers: model.config.layers, heldoutBpc: history[history.length - 1]?.heldoutBpc ?? null };
+    const info = { path, step, hidden: model.config.hidden, layers: model.config.layers, heldoutBpc: history[history.length - 1]?.heldoutBpc ?? null };
+    this.loaded = { model, cache: new StateCache(model), info };
+    return info;
   }
 
   private complete(request: CompletionRequest, stale: () => boolean): Suggestion[] {
+    const { model, cache } = this.model();
+    return suggest(model, cache, request.uri, this.document(request), request.offset, request.options, stale);
+  }
+
+  private inspect(request: InspectRequest, stale: () => boolean): InspectResult {
+    const loaded = this.model(), { model, cache } = loaded, text = this.document(request);
+    const { uri, version, start, end, cell } = request;
+    const t = loaded.traced;
+    if (!t || t.uri !== uri || t.version !== version || t.start !== start || t.end !== end) {
+      const from = cache.stateAt(uri, text, start, stale);
+      const trace = from && traceText(model, model.vocabulary.encode(text.slice(start, end)), from.state, stale);
+      if (!trace) throw new WorkerError('cancelled', 'cancelled');
+      loaded.traced = { uri, version, start, end, trace };
+    }
+    const { trace } = loaded.traced!;
+    const vocabulary = Array.from({ length: model.config.vocab }, (_, id) => model.vocabulary.char(id));
+    return { values: cellValues(trace, cell.layer, cell.index, cell.kind), topIds: trace.topIds, topProbs: trace.topProbs, vocabulary, saturation: gateSaturation(trace) };
+  }
+
+  /** Ranks the cells on the workspace's code; the result is kept beside the model file, for its step. */
+  private async discover(request: DiscoveryRequest, stale: () => boolean): Promise<CellDiscovery> {
+    const { model, info } = this.model();
+    const cacheFile = `${info.path}.cells.json`;
+    try {
+      const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as CellDiscovery & { step: number };
+      if (cached.step === info.step) return cached;
+    } catch {
+      // no usable cache: discover
+    }
+    const files = discoveryFiles(readCorpus(request.roots, request).files);
+    this.labeler ??= SyntaxLabeler.create(this.assets);
+    const found = await discoverCells(model, await this.labeler, files, DISCOVERY_CHARS, stale);
+    if (!found) throw new WorkerError('cancelled', 'cancelled');
+    fs.writeFileSync(cacheFile, JSON.stringify({ step: info.step, ...found }));
+    return found;
+  }
+
+  private model(): LoadedModel {
     if (!this.loaded) throw new WorkerError('No model is loaded: train one first.', 'noModel');
+    return this.loaded;
+  }
+
+  /** The mirrored text the request was made on. */
+  private document(request: { uri: string; version: number; length: number }): string {
     const doc = this.docs.get(request.uri);
     if (!doc || doc.version !== request.version || doc.text.length !== request.length) {
       throw new WorkerError(`The engine's copy of ${request.uri} is not at version ${request.version}.`, 'outOfSync');
     }
-    const { model, cache } = this.loaded;
-    return suggest(model, cache, request.uri, doc.text, request.offset, request.options, stale);
+    return doc.text;
   }
 
-  private answer(id: number, cancelled: CancelFlag, work: (stale: () => boolean) => EngineReplyValue): void {
+  private async answer(id: number, cancelled: CancelFlag, work: (stale: () => boolean) => EngineReplyValue | Promise<EngineReplyValue>): Promise<void> {
     const stale = () => Atomics.load(cancelled, 0) === 1;
     try {
       if (stale()) throw new WorkerError('cancelled', 'cancelled');
-      const value = work(stale);
+      const value = await work(stale);
       if (stale()) throw new WorkerError('cancelled', 'cancelled');
       this.post({ type: 'reply', id, ok: true, value });
     } catch (err) {

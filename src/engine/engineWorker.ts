@@ -1,12 +1,14 @@
 // The engine worker thread's entry: wires EngineService to the parent port and says ready.
 // Bundled as dist/engineWorker.js; the extension host starts it with worker_threads.
 
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { bundledAssets } from '../inspect/syntaxLabels';
 import { ENGINE_PROTOCOL_VERSION, type HostToEngine } from '../protocol/engineProtocol';
 import { EngineService } from './engineService';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorker.js runs as a worker thread, started by the Cellscope extension');
-const service = new EngineService((message) => port.postMessage(message));
+// The host passes the extension's folder, where the grammars and queries are.
+const service = new EngineService((message) => port.postMessage(message), bundledAssets((workerData as { root: string }).root));
 port.on('message', (message: HostToEngine) => service.handle(message));
 port.postMessage({ type: 'ready', protocolVersion: ENGINE_PROTOCOL_VERSION });

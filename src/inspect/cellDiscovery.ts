@@ -40,7 +40,9 @@ export async function discoverCells(
     if (chars >= maxChars) break;
     if (shouldStop()) return undefined;
     const text = [...file.text].slice(0, maxChars - chars).join('');
-    traces.push(traceText(model, model.vocabulary.encode(text), start));
+    const trace = traceText(model, model.vocabulary.encode(text), start, shouldStop);
+    if (!trace) return undefined;
+    traces.push(trace);
     labels.push(await labeler.labelCharacters(text, file.language));
     chars += traces[traces.length - 1].steps;
   }

@@ -20,8 +20,8 @@ export interface Trace {
   topProbs: Float32Array; // (T, 5)
 }
 
-/** Reads `ids` from `start` and records the trace. */
-export function traceText(model: Model, ids: Uint16Array, start?: LstmState): Trace {
+/** Reads `ids` from `start` and records the trace; undefined when `shouldStop` (asked every 256 characters) says so. */
+export function traceText(model: Model, ids: Uint16Array, start?: LstmState, shouldStop = () => false): Trace | undefined {
   const { hidden: H, layers: L, vocab: V } = model.config, T = ids.length, K = TRACE_KINDS.length;
   const trace: Trace = { steps: T, layers: L, hidden: H, values: new Uint8Array(T * L * K * H), topIds: new Uint16Array(T * TOP_GUESSES), topProbs: new Float32Array(T * TOP_GUESSES) };
   readContext(model, ids, start, (acts, pos) => {
@@ -38,8 +38,29 @@ export function traceText(model: Model, ids: Uint16Array, start?: LstmState): Tr
       });
       topGuesses(acts.logits, t * V, V, trace, pos + t);
     }
+    return !shouldStop();
   });
-  return trace;
+  return shouldStop() ? undefined : trace;
+}
+
+/** For every cell, the share of characters where its input, forget and output gates are below 0.1 and above 0.9 (the paper's Figure 3): (L, 3, H, 2). */
+export function gateSaturation(trace: Trace): Float32Array {
+  const { steps: T, layers: L, hidden: H } = trace, K = TRACE_KINDS.length;
+  const out = new Float32Array(L * 3 * H * 2);
+  for (let t = 0; t < T; t++) {
+    for (let l = 0; l < L; l++) {
+      for (let g = 0; g < 3; g++) {
+        const row = ((t * L + l) * K + g + 1) * H, o = (l * 3 + g) * H * 2;
+        for (let j = 0; j < H; j++) {
+          const q = trace.values[row + j];
+          if (q < 25.5) out[o + 2 * j]++;
+          else if (q > 229.5) out[o + 2 * j + 1]++;
+        }
+      }
+    }
+  }
+  for (let i = 0; i < out.length; i++) out[i] /= Math.max(1, T);
+  return out;
 }
 
 /** One cell's values along the trace, dequantized: tanh(c) in [−1, 1], gates in [0, 1]. */

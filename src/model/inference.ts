@@ -20,10 +20,11 @@ const CONTEXT_CHUNK = 256;
 /**
  * Reads `ids` from `start` (zero state when absent) and returns the state after the last id
  * and the logits (V) predicting the id after it. `onChunk(acts, pos)` sees each chunk's
- * activations (steps pos … pos + acts.steps − 1) after its forward pass.
+ * activations (steps pos … pos + acts.steps − 1) after its forward pass; returning false
+ * stops the reading there.
  */
 export function readContext(
-  model: Model, ids: Uint16Array, start?: LstmState, onChunk?: (acts: Activations, pos: number) => void,
+  model: Model, ids: Uint16Array, start?: LstmState, onChunk?: (acts: Activations, pos: number) => boolean | void,
 ): { state: LstmState; logits: Float32Array } {
   const { hidden: H, layers: L, vocab: V } = model.config;
   let acts: Activations | undefined;
@@ -38,13 +39,14 @@ export function readContext(
       a.c0.set(state.c.subarray(l * H, (l + 1) * H));
     });
     networkForward(model.p, acts);
-    onChunk?.(acts, pos);
+    const more = onChunk?.(acts, pos) !== false;
     carryState(acts);
     acts.layers.forEach((a, l) => {
       state.h.set(a.h0, l * H);
       state.c.set(a.c0, l * H);
     });
     logits.set(acts.logits.subarray((T - 1) * V, T * V));
+    if (!more) break;
   }
   return { state, logits };
 }

@@ -7,6 +7,9 @@
 // its edits, so that a request carries an offset and not a 1 MB string. Notifications are past
 // tense. The worker opens with `ready`, carrying the version of this file.
 
+import type { CellDiscovery } from '../inspect/cellDiscovery';
+import type { TraceKind } from '../inspect/trace';
+
 export const ENGINE_PROTOCOL_VERSION = 1;
 
 /** The model the engine holds, as the host shows it. */
@@ -41,6 +44,40 @@ export interface Suggestion {
   probability: number;
 }
 
+/** A cell, or one of its gates. */
+export interface CellRef {
+  layer: number; // from 0
+  index: number;
+  kind: TraceKind;
+}
+
+/** A stretch of a mirrored document to show in the activation panel. */
+export interface InspectRequest {
+  uri: string;
+  version: number;
+  length: number;
+  start: number; // UTF-16 offsets of the stretch
+  end: number;
+  cell: CellRef;
+}
+
+/** What the panel shows: one value per code point of the stretch, and the model's guesses. */
+export interface InspectResult {
+  values: Float32Array; // (T) tanh(c) in [−1, 1], or the gate in [0, 1]
+  topIds: Uint16Array; // (T, 5) the likeliest next characters after each one
+  topProbs: Float32Array; // (T, 5)
+  vocabulary: string[]; // the character of each id
+  saturation: Float32Array; // (L, 3, H, 2) gates i, f, o: share of the stretch below 0.1, above 0.9
+}
+
+/** Where discovery finds the workspace's code (as training does), and where its result is kept. */
+export interface DiscoveryRequest {
+  roots: string[];
+  include: string[];
+  exclude: string[];
+  maxFileBytes: number;
+}
+
 /** One replacement in a document, in offsets of the text before it (as VS Code reports them). */
 export interface TextChange {
   offset: number;
@@ -63,6 +100,10 @@ export type HostToEngine =
   | { type: 'load'; id: number; cancelled: CancelFlag; path: string }
   /** Host: suggest continuations at a cursor; replies Suggestion[] (empty: nothing worth showing). */
   | { type: 'complete'; id: number; cancelled: CancelFlag; request: CompletionRequest }
+  /** Host: trace a stretch of a document and return one cell's values; replies InspectResult. */
+  | { type: 'inspect'; id: number; cancelled: CancelFlag; request: InspectRequest }
+  /** Host: rank the model's cells against syntax labels on the workspace's code (cached beside the model); replies CellDiscovery. */
+  | { type: 'discoverCells'; id: number; cancelled: CancelFlag; request: DiscoveryRequest }
   /** Host: a document's full text, from now on mirrored (replaces what the engine had). */
   | { type: 'didOpen'; uri: string; version: number; text: string }
   /** Host: edits to a mirrored document, applied in order. */
@@ -70,7 +111,7 @@ export type HostToEngine =
   /** Host: the document closed; its mirror and cached states are dropped. */
   | { type: 'didClose'; uri: string };
 
-export type EngineReplyValue = ModelInfo | null | Suggestion[];
+export type EngineReplyValue = ModelInfo | null | Suggestion[] | InspectResult | CellDiscovery;
 
 export type EngineToHost =
   /** Engine: started and listening. */

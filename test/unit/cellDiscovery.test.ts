@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { discoverCells } from '../../src/inspect/cellDiscovery';
 import { auc, correlation } from '../../src/inspect/cellScores';
 import { SyntaxLabeler } from '../../src/inspect/syntaxLabels';
-import { cellValues, traceText } from '../../src/inspect/trace';
+import { cellValues, gateSaturation, traceText } from '../../src/inspect/trace';
 import type { Model } from '../../src/model/model';
 import { paramCount, paramViews } from '../../src/model/params';
 import { Vocabulary } from '../../src/model/vocabulary';
@@ -40,13 +40,15 @@ describe('cell discovery', function () {
 
   it('traces tanh(c), the gates and the next-character guesses', () => {
     const model = braceCounter();
-    const trace = traceText(model, model.vocabulary.encode('{{}'));
+    const trace = traceText(model, model.vocabulary.encode('{{}'))!;
     const c = cellValues(trace, 0, 1, 'cell');
     // c = i·g = tanh(0.5) per open brace; bytes hold tanh(c) to within 1/255.
     const g = Math.tanh(0.5);
     [Math.tanh(g), Math.tanh(2 * g), Math.tanh(g)].forEach((expected, t) => assert.ok(Math.abs(c[t] - expected) < 0.005, `${t}: ${c[t]}`));
     assert.ok(cellValues(trace, 0, 1, 'forget').every((f) => f === 1));
     assert.equal(trace.topIds.length, 15);
+    // (L, 3, H, 2): cell 1's input and forget gates are always open (> 0.9), its output gate at 0.5.
+    assert.deepEqual([...gateSaturation(trace).slice(0, 18)], [0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
     assert.ok(Math.abs(trace.topProbs.slice(0, 5).reduce((a, b) => a + b, 0) - 5 / model.config.vocab) < 1e-5); // all logits 0: uniform
   });
 

@@ -11,14 +11,21 @@ import { Worker } from 'node:worker_threads';
 import { StateCache } from '../../src/complete/stateCache';
 import { suggest } from '../../src/complete/suggest';
 import { EngineClient } from '../../src/engine/engineClient';
+import { EngineService } from '../../src/engine/engineService';
+import type { CellDiscovery } from '../../src/inspect/cellDiscovery';
+import { cellValues, traceText } from '../../src/inspect/trace';
 import { modelFromCheckpoint } from '../../src/model/model';
-import type { CompletionOptions, CompletionRequest, EngineToHost, HostToEngine } from '../../src/protocol/engineProtocol';
+import type { CompletionOptions, CompletionRequest, EngineToHost, HostToEngine, InspectResult } from '../../src/protocol/engineProtocol';
 import type { WorkerError } from '../../src/protocol/workerClient';
 import { loadCheckpointFile, saveCheckpointFile } from '../../src/train/checkpointFile';
 import { Trainer } from '../../src/train/trainer';
+import { SOURCE_ASSETS } from './sourceAssets';
+
+const PROJECT = path.resolve(__dirname, '..', 'fixtures', 'cproject');
 
 const WORKER = path.resolve(__dirname, '..', '..', 'src', 'engine', 'engineWorker.ts');
-const createWorker = () => new Worker(`require('tsx/cjs'); require(${JSON.stringify(WORKER)});`, { eval: true });
+const ROOT = path.resolve(__dirname, '..', '..');
+const createWorker = () => new Worker(`require('tsx/cjs'); require(${JSON.stringify(WORKER)});`, { eval: true, workerData: { root: ROOT } });
 const OPTIONS: CompletionOptions = { beamWidth: 5, maxChars: 30, maxLines: 1, minProbability: 1e-4, alternatives: 3 };
 const TEXT = 'int main(void) {\n\tif (x > 0) {\n\t\treturn f(x);\n\t}\n\treturn 0;\n}\n'.repeat(8);
 const codeOf = (code: string) => (e: WorkerError<string>) => e.code === code;
@@ -41,7 +48,11 @@ describe('engine worker', function () {
     const messages: (HostToEngine | EngineToHost)[] = [
       { type: 'load', id: 1, cancelled, path: '/m' }, { type: 'complete', id: 2, cancelled, request },
       { type: 'didOpen', uri: 'file:///a.c', version: 1, text: 'int' }, { type: 'didChange', uri: 'file:///a.c', version: 2, changes: [{ offset: 1, length: 1, text: 'x' }] },
+      { type: 'inspect', id: 3, cancelled, request: { uri: 'file:///a.c', version: 3, length: 10, start: 0, end: 5, cell: { layer: 1, index: 7, kind: 'forget' } } },
+      { type: 'discoverCells', id: 4, cancelled, request: { roots: ['/w'], include: [], exclude: ['*.min.js'], maxFileBytes: 1e6 } },
       { type: 'didClose', uri: 'file:///a.c' }, { type: 'ready', protocolVersion: 1 },
+      { type: 'reply', id: 3, ok: true, value: { values: Float32Array.of(0.5), topIds: Uint16Array.of(1, 2, 3, 4, 5), topProbs: new Float32Array(5), vocabulary: ['\uFFFD', 'a'], saturation: new Float32Array(12) } },
+      { type: 'reply', id: 4, ok: true, value: { chars: 10, files: 1, ranking: { if: [{ layer: 0, index: 1, score: 0.9, sign: 1 }], comment: [], string: [], depth: [], column: [] } } },
       { type: 'reply', id: 1, ok: true, value: { path: '/m', step: 3, hidden: 16, layers: 2, heldoutBpc: null } },
       { type: 'reply', id: 2, ok: true, value: [{ text: 'x)', probability: 0.5 }] }, { type: 'reply', id: 2, ok: false, error: 'e', code: 'outOfSync' },
     ];
@@ -80,6 +91,41 @@ describe('engine worker', function () {
     } finally {
       await engine.dispose();
     }
+  });
+
+  it('inspects a stretch of a document and discovers cells, in-process through structured clones', async () => {
+    const replies: EngineToHost[] = [];
+    const service = new EngineService((m) => replies.push(structuredClone(m)), SOURCE_ASSETS);
+    const ask = async (m: HostToEngine) => {
+      const before = replies.length;
+      service.handle(structuredClone(m));
+      while (replies.length === before) await new Promise((r) => setTimeout(r, 5));
+      const reply = replies[replies.length - 1];
+      assert.ok(reply.type === 'reply');
+      if (!reply.ok) throw new Error(reply.error);
+      return reply.value;
+    };
+    const flag = () => new Int32Array(new SharedArrayBuffer(4));
+    await ask({ type: 'load', id: 1, cancelled: flag(), path: modelPath });
+    const text = TEXT.replace('return 0;', 'return "é😀";');
+    service.handle({ type: 'didOpen', uri: 'u', version: 1, text });
+    const request = { uri: 'u', version: 1, length: text.length, start: 20, end: 120, cell: { layer: 1, index: 3, kind: 'cell' as const } };
+    const result = (await ask({ type: 'inspect', id: 2, cancelled: flag(), request })) as InspectResult;
+    const model = modelFromCheckpoint(loadCheckpointFile(modelPath));
+    const from = new StateCache(model).stateAt('x', text, 20)!;
+    const trace = traceText(model, model.vocabulary.encode(text.slice(20, 120)), from.state)!;
+    assert.deepEqual([...result.values], [...cellValues(trace, 1, 3, 'cell')]);
+    assert.equal(result.values.length, [...text.slice(20, 120)].length);
+    assert.equal(result.saturation.length, 2 * 3 * 16 * 2);
+    const forget = (await ask({ type: 'inspect', id: 3, cancelled: flag(), request: { ...request, cell: { layer: 0, index: 5, kind: 'forget' } } })) as InspectResult;
+    assert.deepEqual([...forget.values], [...cellValues(trace, 0, 5, 'forget')]);
+
+    const found = (await ask({ type: 'discoverCells', id: 4, cancelled: flag(), request: { roots: [PROJECT], include: [], exclude: [], maxFileBytes: 1e6 } })) as CellDiscovery;
+    assert.ok(found.chars > 1000 && found.ranking.comment.length === 10);
+    const cached = `${modelPath}.cells.json`;
+    assert.equal(JSON.parse(fs.readFileSync(cached, 'utf8')).step, 200);
+    fs.writeFileSync(cached, JSON.stringify({ ...found, step: 200, chars: -1 })); // a second ask reads the cache
+    assert.equal(((await ask({ type: 'discoverCells', id: 5, cancelled: flag(), request: { roots: [PROJECT], include: [], exclude: [], maxFileBytes: 1e6 } })) as CellDiscovery).chars, -1);
   });
 
   it('cancels a long request mid-search, and a killed worker rejects what was pending', async () => {
