@@ -31,11 +31,17 @@ const trainWorker = { ...common, entryPoints: ['src/train/trainWorker.ts'], outf
 /** The engine worker thread (model, completions), started by the extension host from dist/engineWorker.js. */
 const engineWorker = { ...common, entryPoints: ['src/engine/engineWorker.ts'], outfile: 'dist/engineWorker.js' };
 
+/** The activation panel's webview script, loaded by the webview from dist/activations.js. */
+const webview = { ...common, entryPoints: ['media/activations.ts'], outfile: 'dist/activations.js', platform: 'browser', format: 'iife', target: 'es2022', define: {}, banner: {} };
+
 /** The command line: `bin` in package.json. */
 const cli = { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' };
 
-/** web-tree-sitter's runtime and the grammars, as their npm packages ship them, into dist/grammars. */
-function copyGrammars() {
+/** Files the bundles load at run time, copied as their npm packages ship them: web-tree-sitter's
+ *  runtime and the grammars into dist/grammars, the codicon font into dist/codicons. */
+function copyAssets() {
+  fs.mkdirSync('dist/codicons', { recursive: true });
+  for (const name of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(require.resolve(`@vscode/codicons/dist/${name}`), `dist/codicons/${name}`);
   const files = { 'web-tree-sitter': ['web-tree-sitter.wasm'], 'tree-sitter-typescript': ['tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm'] };
   for (const language of ['c', 'cpp', 'javascript', 'python', 'go', 'rust', 'java']) files[`tree-sitter-${language}`] = [`tree-sitter-${language}.wasm`];
   fs.mkdirSync('dist/grammars', { recursive: true });
@@ -46,8 +52,8 @@ function copyGrammars() {
 
 async function main() {
   fs.rmSync('dist', { recursive: true, force: true });
-  const bundles = [extension, trainWorker, engineWorker, cli];
-  copyGrammars();
+  const bundles = [extension, trainWorker, engineWorker, webview, cli];
+  copyAssets();
   if (watch) {
     for (const options of bundles) await (await esbuild.context(options)).watch();
     return;

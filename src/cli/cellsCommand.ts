@@ -3,7 +3,7 @@
 
 import * as path from 'node:path';
 import { discoverCells, discoveryFiles, DISCOVERY_CHARS } from '../inspect/cellDiscovery';
-import { LABEL_TITLES, LABELS } from '../inspect/cellScores';
+import { describeCell, LABELS, namedCells } from '../inspect/cellScores';
 import { bundledAssets, SyntaxLabeler } from '../inspect/syntaxLabels';
 import { modelFromCheckpoint } from '../model/model';
 import { loadCheckpointFile } from '../train/checkpointFile';
@@ -25,10 +25,7 @@ export async function cellsCommand(args: string[]): Promise<void> {
   // The CLI runs as dist/cli.js: the package root is one folder up.
   const labeler = await SyntaxLabeler.create(bundledAssets(path.resolve(__dirname, '..')));
   const found = (await discoverCells(model, labeler, files, maxChars))!;
-  const named = Object.fromEntries(LABELS.map((label) => {
-    const best = found.ranking[label][0];
-    return [label, `${LABEL_TITLES[label]} L${best.layer + 1}#${best.index}, ${label === 'depth' || label === 'column' ? '|r|' : 'AUC'} ${best.score.toFixed(2)}`];
-  }));
+  const named = Object.fromEntries(namedCells(found.ranking).map((cell) => [cell.label, describeCell(cell)]));
   const ranking = Object.fromEntries(LABELS.map((label) => [label, found.ranking[label].map((c) => ({ ...c, layer: c.layer + 1 }))]));
   console.log(JSON.stringify({ chars: found.chars, files: found.files, named, ranking }));
 }

@@ -3,11 +3,12 @@
 // No vscode import: the adapter (engineHost.ts) wraps it, and tests drive it in plain Node.
 
 import type { Worker } from 'node:worker_threads';
-import type { CellDiscovery } from '../inspect/cellDiscovery';
+import type { CellDiscovery } from '../inspect/cellScores';
 import {
-  ENGINE_PROTOCOL_VERSION, type CompletionRequest, type DiscoveryRequest, type EngineErrorCode, type HostToEngine, type InspectRequest,
+  ENGINE_PROTOCOL_VERSION, type CompletionRequest, type EngineErrorCode, type HostToEngine, type InspectRequest,
   type InspectResult, type ModelInfo, type Suggestion, type TextChange,
 } from '../protocol/engineProtocol';
+import type { FileSelection } from '../protocol/trainProtocol';
 import { WorkerClient } from '../protocol/workerClient';
 
 export class EngineClient {
@@ -33,7 +34,7 @@ export class EngineClient {
   }
 
   /** The model's cells ranked against syntax labels on the workspace's code. */
-  discoverCells(request: DiscoveryRequest, signal?: AbortSignal): Promise<CellDiscovery> {
+  discoverCells(request: FileSelection, signal?: AbortSignal): Promise<CellDiscovery> {
     return this.request((id, cancelled) => ({ type: 'discoverCells', id, cancelled, request }), signal);
   }
 

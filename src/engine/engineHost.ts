@@ -6,8 +6,10 @@
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { CellDiscovery } from '../inspect/cellDiscovery';
-import type { CellRef, CompletionOptions, DiscoveryRequest, InspectResult, ModelInfo, Suggestion, TextChange } from '../protocol/engineProtocol';
+import type { CellDiscovery } from '../inspect/cellScores';
+import type { CellRef } from '../inspect/trace';
+import type { CompletionOptions, InspectResult, ModelInfo, Suggestion, TextChange } from '../protocol/engineProtocol';
+import type { FileSelection } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { EngineClient } from './engineClient';
 
@@ -62,7 +64,7 @@ export class EngineHost implements vscode.Disposable {
   }
 
   /** The model's cells ranked on the workspace's code (cached beside the model); throws for the caller to report. */
-  async discoverCells(request: DiscoveryRequest, token: vscode.CancellationToken): Promise<CellDiscovery | undefined> {
+  async discoverCells(request: FileSelection, token: vscode.CancellationToken): Promise<CellDiscovery | undefined> {
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());
     try {

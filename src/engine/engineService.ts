@@ -6,15 +6,17 @@
 
 import * as fs from 'node:fs';
 import { suggest } from '../complete/suggest';
-import { discoverCells, discoveryFiles, DISCOVERY_CHARS, type CellDiscovery } from '../inspect/cellDiscovery';
+import { discoverCells, discoveryFiles, DISCOVERY_CHARS } from '../inspect/cellDiscovery';
+import type { CellDiscovery } from '../inspect/cellScores';
 import { SyntaxLabeler, type SyntaxAssets } from '../inspect/syntaxLabels';
 import { cellValues, gateSaturation, traceText, type Trace } from '../inspect/trace';
 import { StateCache } from '../complete/stateCache';
 import { CheckpointError } from '../model/checkpoint';
 import { modelFromCheckpoint, type Model } from '../model/model';
 import type {
-  CancelFlag, CompletionRequest, DiscoveryRequest, EngineErrorCode, EngineReplyValue, EngineToHost, HostToEngine, InspectRequest, InspectResult, ModelInfo, Suggestion,
+  CancelFlag, CompletionRequest, EngineErrorCode, EngineReplyValue, EngineToHost, HostToEngine, InspectRequest, InspectResult, ModelInfo, Suggestion,
 } from '../protocol/engineProtocol';
+import type { FileSelection } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { loadCheckpointFile } from '../train/checkpointFile';
 import { readCorpus } from '../train/corpus';
@@ -90,7 +92,7 @@ export class EngineService {
   }
 
   /** Ranks the cells on the workspace's code; the result is kept beside the model file, for its step. */
-  private async discover(request: DiscoveryRequest, stale: () => boolean): Promise<CellDiscovery> {
+  private async discover(request: FileSelection, stale: () => boolean): Promise<CellDiscovery> {
     const { model, info } = this.model();
     const cacheFile = `${info.path}.cells.json`;
     try {

@@ -5,16 +5,11 @@
 
 import { readContext } from '../model/inference';
 import type { Model } from '../model/model';
-import { scoreCells, type CellRanking } from './cellScores';
+import { scoreCells, type CellDiscovery } from './cellScores';
 import { languageOfPath, type SyntaxLanguage } from './languages';
-import type { CharacterLabels, SyntaxLabeler } from './syntaxLabels';
+import type { CharacterLabels } from './labels';
+import type { SyntaxLabeler } from './syntaxLabels';
 import { traceText, type Trace } from './trace';
-
-export interface CellDiscovery {
-  chars: number; // characters read
-  files: number;
-  ranking: CellRanking;
-}
 
 // 60,000 characters: enough for stable scores (the paper's figures use a few thousand), a few
 // seconds of reading for an H128 model.

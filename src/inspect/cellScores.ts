@@ -3,7 +3,7 @@
 // direction-free (a cell that is low inside comments tracks them as well as one that is high),
 // with the direction kept as `sign`. The best cell per label gets the label's name.
 
-import type { CharacterLabels } from './syntaxLabels';
+import type { CharacterLabels } from './labels';
 import { TRACE_KINDS, type Trace } from './trace';
 
 export const LABELS = ['if', 'comment', 'string', 'depth', 'column'] as const;
@@ -19,9 +19,40 @@ export interface CellScore {
 /** The cells that best track each label, best first. */
 export type CellRanking = Record<LabelName, CellScore[]>;
 
+/** What discovery found, on how much code. */
+export interface CellDiscovery {
+  chars: number; // characters read
+  files: number;
+  ranking: CellRanking;
+}
+
 export const LABEL_TITLES: Record<LabelName, string> = {
   if: 'if-statement cell', comment: 'comment cell', string: 'string/quote cell', depth: 'code-depth cell', column: 'line-position cell',
 };
+
+/** A discovered cell, named for the label it tracks best. */
+export interface NamedCell {
+  label: LabelName;
+  title: string; // "if-statement cell"
+  layer: number; // from 0
+  index: number;
+  score: number;
+  measure: 'AUC' | '|r|';
+}
+
+/** The best cell for each label, named. */
+export function namedCells(ranking: CellRanking): NamedCell[] {
+  return LABELS.flatMap((label) => {
+    const best = ranking[label][0];
+    const measure = label === 'depth' || label === 'column' ? ('|r|' as const) : ('AUC' as const);
+    return best ? [{ label, title: LABEL_TITLES[label], layer: best.layer, index: best.index, score: best.score, measure }] : [];
+  });
+}
+
+/** "if-statement cell L2#117, AUC 0.93" (layers counted from 1, as people count them). */
+export function describeCell(cell: NamedCell): string {
+  return `${cell.title} L${cell.layer + 1}#${cell.index}, ${cell.measure} ${cell.score.toFixed(2)}`;
+}
 
 /** Scores every cell of `trace` against `labels` (one entry per traced character); keeps the `keep` best per label. */
 export function scoreCells(trace: Trace, labels: CharacterLabels, keep = 10): CellRanking {

@@ -7,16 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Language, Parser, Query } from 'web-tree-sitter';
+import type { CharacterLabels } from './labels';
 import { GRAMMARS, type SyntaxLanguage } from './languages';
-
-/** One entry per code point of the labelled text. */
-export interface CharacterLabels {
-  inIf: Uint8Array; // 1 inside an if-statement (condition or body)
-  inComment: Uint8Array;
-  inString: Uint8Array;
-  depth: Uint8Array; // blocks around the character (a block's own braces count as inside it)
-  column: Uint16Array; // code points since the line began (capped at 65,535)
-}
 
 /** Where the labeler finds its files: web-tree-sitter.wasm and the grammars, and the queries. */
 export interface SyntaxAssets {

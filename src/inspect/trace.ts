@@ -11,6 +11,13 @@ export const TRACE_KINDS = ['cell', 'input', 'forget', 'output'] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 export const TOP_GUESSES = 5;
 
+/** A cell, or one of its gates. */
+export interface CellRef {
+  layer: number; // from 0
+  index: number;
+  kind: TraceKind;
+}
+
 export interface Trace {
   steps: number; // T
   layers: number; // L

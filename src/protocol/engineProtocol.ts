@@ -7,8 +7,9 @@
 // its edits, so that a request carries an offset and not a 1 MB string. Notifications are past
 // tense. The worker opens with `ready`, carrying the version of this file.
 
-import type { CellDiscovery } from '../inspect/cellDiscovery';
-import type { TraceKind } from '../inspect/trace';
+import type { CellDiscovery } from '../inspect/cellScores';
+import type { CellRef } from '../inspect/trace';
+import type { FileSelection } from './trainProtocol';
 
 export const ENGINE_PROTOCOL_VERSION = 1;
 
@@ -44,13 +45,6 @@ export interface Suggestion {
   probability: number;
 }
 
-/** A cell, or one of its gates. */
-export interface CellRef {
-  layer: number; // from 0
-  index: number;
-  kind: TraceKind;
-}
-
 /** A stretch of a mirrored document to show in the activation panel. */
 export interface InspectRequest {
   uri: string;
@@ -68,14 +62,6 @@ export interface InspectResult {
   topProbs: Float32Array; // (T, 5)
   vocabulary: string[]; // the character of each id
   saturation: Float32Array; // (L, 3, H, 2) gates i, f, o: share of the stretch below 0.1, above 0.9
-}
-
-/** Where discovery finds the workspace's code (as training does), and where its result is kept. */
-export interface DiscoveryRequest {
-  roots: string[];
-  include: string[];
-  exclude: string[];
-  maxFileBytes: number;
 }
 
 /** One replacement in a document, in offsets of the text before it (as VS Code reports them). */
@@ -103,7 +89,7 @@ export type HostToEngine =
   /** Host: trace a stretch of a document and return one cell's values; replies InspectResult. */
   | { type: 'inspect'; id: number; cancelled: CancelFlag; request: InspectRequest }
   /** Host: rank the model's cells against syntax labels on the workspace's code (cached beside the model); replies CellDiscovery. */
-  | { type: 'discoverCells'; id: number; cancelled: CancelFlag; request: DiscoveryRequest }
+  | { type: 'discoverCells'; id: number; cancelled: CancelFlag; request: FileSelection }
   /** Host: a document's full text, from now on mirrored (replaces what the engine had). */
   | { type: 'didOpen'; uri: string; version: number; text: string }
   /** Host: edits to a mirrored document, applied in order. */

@@ -10,12 +10,16 @@ import type { TrainSettings } from '../train/trainer';
 
 export const TRAIN_PROTOCOL_VERSION = 1;
 
-/** Everything a training run needs; plain data, so that it crosses to the worker as is. */
-export interface TrainJob {
-  roots: string[]; // workspace folders to learn from
+/** Which files of the workspace Cellscope reads (to train, and to discover cells). */
+export interface FileSelection {
+  roots: string[]; // workspace folders
   include: string[]; // gitignore-syntax patterns; empty: every source file
   exclude: string[]; // gitignore-syntax patterns, on top of .gitignore and the secret patterns
   maxFileBytes: number;
+}
+
+/** Everything a training run needs; plain data, so that it crosses to the worker as is. */
+export interface TrainJob extends FileSelection {
   checkpointPath: string; // resumed when it exists and `fresh` is false
   fresh: boolean;
   settings: TrainSettings; // for a new model; a resumed one keeps its own

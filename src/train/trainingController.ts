@@ -7,12 +7,24 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { decodeCheckpoint } from '../model/checkpoint';
-import type { TrainJob, TrainSummary } from '../protocol/trainProtocol';
+import type { FileSelection, TrainJob, TrainSummary } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { TrainClient, type TrainNotification } from './trainClient';
 import { progressText, statusText, statusTooltip, type TrainState } from './trainStatus';
 
 const CHECKPOINT_FILE = 'model.cellscope';
+
+/** The workspace's code as Cellscope reads it: the folders, and which files (settings, files.exclude). */
+export function workspaceFiles(): FileSelection {
+  const c = vscode.workspace.getConfiguration('cellscope.training');
+  const filesExclude = vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {};
+  return {
+    roots: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+    include: c.get<string[]>('include') ?? [],
+    exclude: [...Object.keys(filesExclude).filter((k) => filesExclude[k]), ...(c.get<string[]>('exclude') ?? [])],
+    maxFileBytes: c.get<number>('maxFileBytes') ?? 1_000_000,
+  };
+}
 
 export class TrainingController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -72,8 +84,8 @@ export class TrainingController implements vscode.Disposable {
       void vscode.window.showErrorMessage('Cellscope does not train in Restricted Mode: trust this workspace to let it learn from its files.');
       return undefined;
     }
-    const roots = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-    if (roots.length === 0 || !this.context.storageUri) {
+    const files = workspaceFiles();
+    if (files.roots.length === 0 || !this.context.storageUri) {
       void vscode.window.showWarningMessage('Cellscope trains on a folder: open a folder or workspace first.');
       return undefined;
     }
@@ -83,7 +95,7 @@ export class TrainingController implements vscode.Disposable {
       await this.stop();
     }
     await vscode.workspace.fs.createDirectory(this.context.storageUri);
-    const job = this.job(roots, this.checkpointPath!, fresh);
+    const job = this.job(files, this.checkpointPath!, fresh);
     const abort = new AbortController();
     const done = this.runJob(job, abort);
     this.run = { abort, done };
@@ -167,14 +179,10 @@ export class TrainingController implements vscode.Disposable {
     }
   }
 
-  private job(roots: string[], checkpointPath: string, fresh: boolean): TrainJob {
+  private job(files: FileSelection, checkpointPath: string, fresh: boolean): TrainJob {
     const c = this.config();
-    const filesExclude = vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {};
     return {
-      roots, checkpointPath, fresh,
-      include: c.get<string[]>('include') ?? [],
-      exclude: [...Object.keys(filesExclude).filter((k) => filesExclude[k]), ...(c.get<string[]>('exclude') ?? [])],
-      maxFileBytes: c.get<number>('maxFileBytes') ?? 1_000_000,
+      ...files, checkpointPath, fresh,
       seconds: c.get<number>('timeBudgetSeconds') ?? 600,
       settings: {
         hidden: c.get<number>('hiddenSize') ?? 128, layers: c.get<number>('layers') ?? 2,

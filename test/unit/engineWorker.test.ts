@@ -12,7 +12,7 @@ import { StateCache } from '../../src/complete/stateCache';
 import { suggest } from '../../src/complete/suggest';
 import { EngineClient } from '../../src/engine/engineClient';
 import { EngineService } from '../../src/engine/engineService';
-import type { CellDiscovery } from '../../src/inspect/cellDiscovery';
+import type { CellDiscovery } from '../../src/inspect/cellScores';
 import { cellValues, traceText } from '../../src/inspect/trace';
 import { modelFromCheckpoint } from '../../src/model/model';
 import type { CompletionOptions, CompletionRequest, EngineToHost, HostToEngine, InspectResult } from '../../src/protocol/engineProtocol';

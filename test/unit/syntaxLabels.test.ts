@@ -4,7 +4,8 @@
 
 import * as assert from 'node:assert/strict';
 import { GRAMMARS, type SyntaxLanguage } from '../../src/inspect/languages';
-import { SyntaxLabeler, type CharacterLabels } from '../../src/inspect/syntaxLabels';
+import type { CharacterLabels } from '../../src/inspect/labels';
+import { SyntaxLabeler } from '../../src/inspect/syntaxLabels';
 import { SOURCE_ASSETS } from './sourceAssets';
 
 const digits = (a: ArrayLike<number>) => Array.from(a, (x) => String(Math.min(9, x))).join('');

@@ -1,0 +1,178 @@
+// The activation panel's webview: the code coloured by one cell (red −1 … blue +1, as in
+// Karpathy, Johnson & Fei-Fei), a cell picker (named cells first, then any cell by layer and
+// index, and its gates), the model's top-5 guesses on hover, and the gate-saturation plots of
+// the paper's Figure 3. It receives data only: code is written with textContent, never as HTML.
+// Bundled by esbuild.js as dist/activations.js; talks to the host only through `vscode`.
+
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-radio/index.js';
+import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { NamedCell } from '../src/inspect/cellScores';
+import type { TraceKind } from '../src/inspect/trace';
+import type { CellRef } from '../src/inspect/trace';
+import type { HostToPanel, PanelToHost } from '../src/protocol/panelProtocol';
+
+declare function acquireVsCodeApi(): { postMessage(m: PanelToHost): void; getState(): unknown; setState(s: unknown): void };
+const vscode = acquireVsCodeApi();
+const post = (m: PanelToHost) => vscode.postMessage(m);
+
+const $ = (id: string) => document.getElementById(id)!;
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K | string, props: Record<string, string> = {}, text = ''): HTMLElement => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) e.setAttribute(k, v);
+  e.textContent = text;
+  return e;
+};
+
+const KINDS: [TraceKind, string][] = [['cell', 'tanh(c)'], ['input', 'input gate'], ['forget', 'forget gate'], ['output', 'output gate']];
+let shape = { layers: 1, hidden: 1 };
+let cell: CellRef = (vscode.getState() as { cell?: CellRef } | undefined)?.cell ?? { layer: 0, index: 0, kind: 'cell' };
+let shown: Extract<HostToPanel, { type: 'showText' }> | undefined;
+let offsets: number[] = []; // UTF-16 offset in the document of each code point shown
+
+window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
+  const m = event.data;
+  if (m.type === 'showMessage') {
+    $('message').textContent = m.text;
+    $('code').replaceChildren();
+    $('note').textContent = '';
+  } else if (m.type === 'showCells') {
+    shape = { layers: m.layers, hidden: m.hidden };
+    $('message').textContent = m.status;
+    showControls(m.named);
+  } else {
+    showText(m);
+  }
+});
+
+function pick(next: CellRef): void {
+  cell = { layer: clamp(next.layer, shape.layers - 1), index: clamp(next.index, shape.hidden - 1), kind: next.kind };
+  vscode.setState({ cell }); // UI intent only: the values are fetched again
+  syncControls();
+  post({ type: 'pickCell', cell });
+}
+
+const clamp = (x: number, max: number) => Math.max(0, Math.min(max, Number.isFinite(x) ? Math.trunc(x) : 0));
+
+function showControls(named: NamedCell[]): void {
+  const select = el('vscode-single-select', { id: 'named', 'aria-label': 'named cells' });
+  select.append(el('vscode-option', { value: '' }, 'Named cells…'));
+  for (const c of named) select.append(el('vscode-option', { value: `${c.layer}:${c.index}` }, `${c.title} · L${c.layer + 1}#${c.index} · ${c.measure} ${c.score.toFixed(2)}`));
+  select.addEventListener('change', () => {
+    const [layer, index] = ((select as HTMLSelectElement).value || '').split(':').map(Number);
+    if (Number.isFinite(index)) pick({ layer, index, kind: cell.kind });
+  });
+  const layer = el('vscode-textfield', { id: 'layer', type: 'number', min: '1', max: String(shape.layers), 'aria-label': 'layer' });
+  const index = el('vscode-textfield', { id: 'index', type: 'number', min: '0', max: String(shape.hidden - 1), 'aria-label': 'cell index' });
+  const onNumber = () => pick({ layer: Number((layer as HTMLInputElement).value) - 1, index: Number((index as HTMLInputElement).value), kind: cell.kind });
+  layer.addEventListener('change', onNumber);
+  index.addEventListener('change', onNumber);
+  const kinds = el('vscode-radio-group', { id: 'kind', 'aria-label': 'what to show' });
+  for (const [kind, label] of KINDS) kinds.append(el('vscode-radio', { name: 'kind', value: kind, label }, label));
+  kinds.addEventListener('change', (e) => pick({ ...cell, kind: (e.target as HTMLInputElement).value as TraceKind }));
+  $('controls').replaceChildren(select, el('vscode-label', { for: 'layer' }, 'Layer'), layer, el('vscode-label', { for: 'index' }, 'Cell'), index, kinds, legend());
+  syncControls();
+}
+
+function syncControls(): void {
+  const layer = $('controls').querySelector('#layer') as HTMLInputElement | null, index = $('controls').querySelector('#index') as HTMLInputElement | null;
+  if (layer) layer.value = String(cell.layer + 1);
+  if (index) index.value = String(cell.index);
+  for (const radio of $('controls').querySelectorAll('vscode-radio')) (radio as unknown as { checked: boolean }).checked = radio.getAttribute('value') === cell.kind;
+}
+
+function legend(): HTMLElement {
+  const bar = el('span', { id: 'legend', title: 'red: −1 (a gate: 0) … blue: +1 (a gate: 1)' });
+  for (let v = -1; v <= 1.001; v += 0.25) {
+    const swatch = el('span', { class: 'swatch' });
+    swatch.style.backgroundColor = colour(v);
+    bar.append(swatch);
+  }
+  return bar;
+}
+
+/** Red for −1, blue for +1, see-through near 0: legible on light and dark themes. */
+function colour(v: number): string {
+  const a = Math.min(1, Math.abs(v)) * 0.85;
+  return v < 0 ? `rgba(220, 50, 47, ${a})` : `rgba(38, 139, 210, ${a})`;
+}
+
+function showText(m: Extract<HostToPanel, { type: 'showText' }>): void {
+  shown = m;
+  cell = m.cell;
+  syncControls();
+  $('message').textContent = '';
+  $('note').textContent = m.note;
+  const code = $('code'), chars = [...m.text];
+  offsets = [];
+  let offset = m.start;
+  const spans = chars.map((ch, i) => {
+    offsets.push(offset);
+    offset += ch.length;
+    const span = document.createElement('span');
+    span.textContent = ch; // data, never markup
+    span.dataset.i = String(i);
+    const v = m.cell.kind === 'cell' ? m.values[i] : m.values[i] * 2 - 1; // gates: 0 red … 1 blue
+    span.style.backgroundColor = colour(v);
+    return span;
+  });
+  code.replaceChildren(...spans);
+  code.setAttribute('aria-label', `${m.fileName}, coloured by ${KINDS.find(([k]) => k === m.cell.kind)![1]} of L${m.cell.layer + 1}#${m.cell.index}`);
+  drawSaturation(m.saturation);
+}
+
+$('code').addEventListener('mouseover', (e) => {
+  const i = Number((e.target as HTMLElement).dataset?.i);
+  const box = $('guesses');
+  if (!shown || !Number.isFinite(i)) return void (box.hidden = true);
+  const lines = [`after ${JSON.stringify([...shown.text][i])}: ${shown.cell.kind === 'cell' ? 'tanh(c)' : shown.cell.kind} ${shown.values[i].toFixed(2)}`];
+  for (let r = 0; r < 5; r++) lines.push(`${JSON.stringify(shown.vocabulary[shown.topIds[i * 5 + r]])}  ${(shown.topProbs[i * 5 + r] * 100).toFixed(1)}%`);
+  box.textContent = lines.join('\n');
+  const rect = (e.target as HTMLElement).getBoundingClientRect();
+  box.style.left = `${Math.round(rect.left + window.scrollX)}px`;
+  box.style.top = `${Math.round(rect.bottom + window.scrollY + 4)}px`;
+  box.hidden = false;
+});
+$('code').addEventListener('mouseleave', () => ($('guesses').hidden = true));
+$('code').addEventListener('click', (e) => {
+  const i = Number((e.target as HTMLElement).dataset?.i);
+  if (Number.isFinite(i) && offsets[i] !== undefined) post({ type: 'reveal', offset: offsets[i] });
+});
+
+/** Figure 3 of the paper: per gate, each cell at (share of time < 0.1, share > 0.9), one colour per layer. */
+function drawSaturation(saturation: Float32Array): void {
+  const { layers: L, hidden: H } = shape;
+  const section = $('saturation');
+  const style = getComputedStyle(document.body), fg = style.getPropertyValue('--vscode-foreground') || '#888';
+  const layerColours = ['rgba(38, 139, 210, 0.7)', 'rgba(220, 50, 47, 0.7)', 'rgba(133, 153, 0, 0.7)', 'rgba(211, 54, 130, 0.7)'];
+  const plots = ['input', 'forget', 'output'].map((gate, g) => {
+    const figure = el('figure'), canvas = document.createElement('canvas');
+    canvas.width = 180;
+    canvas.height = 180;
+    const ctx = canvas.getContext('2d')!;
+    ctx.strokeStyle = fg;
+    ctx.strokeRect(20, 0, 160, 160);
+    ctx.beginPath();
+    ctx.moveTo(20, 0);
+    ctx.lineTo(180, 160);
+    ctx.stroke();
+    for (let l = 0; l < L; l++) {
+      ctx.fillStyle = layerColours[l % layerColours.length];
+      for (let j = 0; j < H; j++) {
+        const o = ((l * 3 + g) * H + j) * 2;
+        ctx.fillRect(20 + saturation[o] * 157, 157 - saturation[o + 1] * 157, 3, 3);
+      }
+    }
+    figure.append(canvas, el('figcaption', {}, `${gate} gate: x left-saturated (< 0.1), y right-saturated (> 0.9)`));
+    return figure;
+  });
+  const box = el('vscode-collapsible', { title: 'Gate saturation (Figure 3 of Karpathy et al.)', open: '' });
+  box.append(...plots);
+  section.replaceChildren(box);
+}
+
+post({ type: 'ready' });

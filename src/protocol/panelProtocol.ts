@@ -1,0 +1,26 @@
+// The messages between the extension host and the activation panel's webview (media/). The
+// webview is an untrusted view: it receives data only (the code as a string, values as typed
+// arrays) and writes text with textContent, never HTML. It opens with `ready`.
+
+import type { NamedCell } from '../inspect/cellScores';
+import type { CellRef } from '../inspect/trace';
+
+export type HostToPanel =
+  /** Host: there is nothing to show, and why (no model, no editor, a binary file…). */
+  | { type: 'showMessage'; text: string }
+  /** Host: the model's shape and its named cells (empty while discovery runs). */
+  | { type: 'showCells'; layers: number; hidden: number; named: NamedCell[]; status: string }
+  /** Host: a stretch of the active editor's text coloured by one cell. */
+  | {
+      type: 'showText'; fileName: string; text: string; start: number; // UTF-16 offset of text in the document
+      cell: CellRef; values: Float32Array; topIds: Uint16Array; topProbs: Float32Array; vocabulary: string[]; saturation: Float32Array;
+      note: string; // e.g. why only part of the file is shown; '' when all of it is
+    };
+
+export type PanelToHost =
+  /** Webview: loaded and listening. */
+  | { type: 'ready' }
+  /** Webview: the user picked a cell (or a gate of one). */
+  | { type: 'pickCell'; cell: CellRef }
+  /** Webview: the user clicked a character: show it in the editor (UTF-16 offset in the document). */
+  | { type: 'reveal'; offset: number };
