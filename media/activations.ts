@@ -42,7 +42,7 @@ window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
     $('note').textContent = '';
   } else if (m.type === 'showCells') {
     shape = { layers: m.layers, hidden: m.hidden };
-    $('message').textContent = m.status;
+    $('status').textContent = m.status;
     showControls(m.named);
   } else {
     showText(m);
@@ -69,8 +69,7 @@ function showControls(named: NamedCell[]): void {
   const layer = el('vscode-textfield', { id: 'layer', type: 'number', min: '1', max: String(shape.layers), 'aria-label': 'layer' });
   const index = el('vscode-textfield', { id: 'index', type: 'number', min: '0', max: String(shape.hidden - 1), 'aria-label': 'cell index' });
   const onNumber = () => pick({ layer: Number((layer as HTMLInputElement).value) - 1, index: Number((index as HTMLInputElement).value), kind: cell.kind });
-  layer.addEventListener('change', onNumber);
-  index.addEventListener('change', onNumber);
+  for (const field of [layer, index]) for (const event of ['input', 'change']) field.addEventListener(event, onNumber);
   const kinds = el('vscode-radio-group', { id: 'kind', 'aria-label': 'what to show' });
   for (const [kind, label] of KINDS) kinds.append(el('vscode-radio', { name: 'kind', value: kind, label }, label));
   kinds.addEventListener('change', (e) => pick({ ...cell, kind: (e.target as HTMLInputElement).value as TraceKind }));
@@ -79,6 +78,8 @@ function showControls(named: NamedCell[]): void {
 }
 
 function syncControls(): void {
+  const named = $('controls').querySelector('#named') as unknown as { value: string } | null;
+  if (named) named.value = [...$('controls').querySelectorAll('vscode-option')].some((o) => o.getAttribute('value') === `${cell.layer}:${cell.index}`) ? `${cell.layer}:${cell.index}` : '';
   const layer = $('controls').querySelector('#layer') as HTMLInputElement | null, index = $('controls').querySelector('#index') as HTMLInputElement | null;
   if (layer) layer.value = String(cell.layer + 1);
   if (index) index.value = String(cell.index);

@@ -30,6 +30,7 @@ export function panelHtml(r: PanelResources): string {
 </head>
 <body>
 <header id="controls"></header>
+<p id="status"></p>
 <p id="message" role="status"></p>
 <p id="note"></p>
 <pre id="code" aria-label="the code, coloured by the chosen cell"></pre>

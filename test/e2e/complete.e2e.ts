@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { installExtension, Workbench } from './workbench';
+import { closeAfterTest, installExtension, Workbench } from './workbench';
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'cproject');
 const SETTINGS = {
@@ -23,8 +23,7 @@ describe('end to end: completions in VS Code (code-server + Chromium)', function
   this.timeout(300_000);
   let wb: Workbench | undefined;
   afterEach(async function () {
-    if (wb && this.currentTest?.state === 'failed') await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    await wb?.close();
+    await closeAfterTest(wb, this.currentTest);
     wb = undefined;
   });
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadCheckpointFile } from '../../src/train/checkpointFile';
-import { freePort, installExtension, Workbench } from './workbench';
+import { closeAfterTest, freePort, installExtension, Workbench } from './workbench';
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'cproject');
 // A small, fast model so that a run ends within the test.
@@ -31,8 +31,7 @@ describe('end to end: training in VS Code (code-server + Chromium)', function ()
   });
   before(async () => (reopen.port = await freePort()));
   afterEach(async function () {
-    if (wb && this.currentTest?.state === 'failed') await wb.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    await wb?.close();
+    await closeAfterTest(wb, this.currentTest);
     wb = undefined;
   });
 

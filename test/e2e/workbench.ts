@@ -63,6 +63,12 @@ export async function startCodeServer(folder: string, extensionsDir: string, set
   return { server, port, userDataDir };
 }
 
+/** For afterEach: screenshots the workbench of a failed test, then closes it. */
+export async function closeAfterTest(wb: Workbench | undefined, test: Mocha.Test | undefined): Promise<void> {
+  if (wb && test?.state === 'failed') await wb.screenshot(`failed-${test.title.replace(/\W+/g, '-')}`);
+  await wb?.close();
+}
+
 export class Workbench {
   private constructor(readonly page: Page, private readonly browser: Browser, private readonly server: ChildProcess, readonly userDataDir: string) {}
 
@@ -126,6 +132,11 @@ export class Workbench {
   async visibleText(): Promise<string> {
     return (await this.page.locator('.editor-instance .view-line').evaluateAll((lines) => lines.map((line) => [...line.querySelectorAll('span > span')]
       .filter((span) => !span.classList.contains('ghost-text-decoration')).map((span) => span.textContent).join('')).join('\n'))).replace(/\u00a0/g, ' ');
+  }
+
+  /** The cursor's place as the status bar shows it: "Ln 29, Col 21". */
+  async cursor(): Promise<string> {
+    return /Ln \d+, Col \d+/.exec(await this.statusBar())?.[0] ?? '';
   }
 
   async statusBar(): Promise<string> {
