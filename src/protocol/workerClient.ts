@@ -59,7 +59,7 @@ export class WorkerClient<ToWorker, Notification extends { type: string }, Code 
         void worker.terminate();
         reject(err);
       };
-      const onError = (err: Error) => fail(err);
+      const onError = (err: Error) => fail(new Error(`The ${name} could not start (${err.message}); reinstalling Cellscope may help.`));
       const onExit = (code: number) => fail(new Error(`The ${name} stopped while starting (exit code ${code}).`));
       const onReady = (m: { type: string; protocolVersion?: number }) => {
         if (m.type !== 'ready') return;

@@ -84,7 +84,7 @@ export class Workbench {
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     });
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+    await page.goto(`http://127.0.0.1:${port}/?${folder.endsWith('.code-workspace') ? 'workspace' : 'folder'}=${encodeURIComponent(folder)}`);
     const wb = new Workbench(page, browser, server, data);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     await wb.waitFor('Cellscope in the status bar', async () => /Cellscope/.test(await wb.statusBar()), 60_000);
@@ -165,6 +165,14 @@ export class Workbench {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await this.page.waitForTimeout(600); // let notifications finish sliding in
     await this.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  }
+
+  /** What the Cellscope log channel has written so far (VS Code keeps it in a file). */
+  log(): string {
+    const logs = path.join(this.userDataDir, 'logs');
+    if (!fs.existsSync(logs)) return '';
+    return fs.readdirSync(logs).map((session) => path.join(logs, session, 'exthost1', 'cellscope.cellscope', 'Cellscope.log'))
+      .filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
   }
 
   /** Files of this name in the workspaces' extension storage of this user-data-dir. */
