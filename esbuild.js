@@ -50,19 +50,34 @@ function copyAssets() {
   }
 }
 
+/** The SIMD matrix products: AssemblyScript → dist/gemm.wasm (shared memory imported from the worker). */
+async function buildGemm(outFile = 'dist/gemm.wasm') {
+  const { default: asc } = await import('assemblyscript/asc');
+  const { error, stderr } = await asc.main([
+    `${__dirname}/src/model/simd/gemm.ts`, '--outFile', outFile, '-O3', '--enable', 'simd', '--enable', 'threads',
+    '--importMemory', '--sharedMemory', '--maximumMemory', '16384', '--runtime', 'stub', '--noExportMemory',
+  ]);
+  if (error) throw new Error(`AssemblyScript: ${error.message}\n${stderr.toString()}`);
+}
+
 async function main() {
   fs.rmSync('dist', { recursive: true, force: true });
   const bundles = [extension, trainWorker, engineWorker, webview, cli];
   copyAssets();
   if (watch) {
+    await buildGemm();
     for (const options of bundles) await (await esbuild.context(options)).watch();
     return;
   }
-  await Promise.all(bundles.map((options) => esbuild.build(options)));
+  await Promise.all([...bundles.map((options) => esbuild.build(options)), buildGemm()]);
   fs.chmodSync('dist/cli.js', 0o755);
 }
 
-main().catch((err) => {
-  console.error(err.message ?? err);
-  process.exit(1);
-});
+module.exports = { buildGemm }; // for tests that need the kernels without a whole build
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err.message ?? err);
+    process.exit(1);
+  });
+}

@@ -20,6 +20,7 @@ import { modelFromCheckpoint, type Model } from '../src/model/model';
 import type { CompletionOptions } from '../src/protocol/engineProtocol';
 import { loadCheckpointFile } from '../src/train/checkpointFile';
 import { readCorpus } from '../src/train/corpus';
+import { useSimdKernels } from '../src/util/simdKernels';
 
 const ROOT = path.resolve(__dirname, '..');
 // The figure the issue asks for: beams of up to 40 characters (not cut at line ends), width 7.
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     model: { type: 'string', default: '.cellscope/kernel-h256.cellscope' }, corpus: { type: 'string', default: '.cellscope/kernel' }, lines: { type: 'string', default: '40' },
   } });
   const corpusDir = path.resolve(a.corpus!), modelPath = path.resolve(a.model!);
+  useSimdKernels(path.join(ROOT, 'dist')); // the quality part runs here, as the engine worker would
   if (!fs.existsSync(corpusDir)) execFileSync('bash', [path.join(ROOT, '..', 'shared', 'corpus', 'linux.sh'), corpusDir], { stdio: 'inherit' });
   if (!fs.existsSync(modelPath)) {
     console.error(`No model at ${modelPath}. Train one on the kernel first (about an hour), for example:\n  node dist/cli.js train ${a.corpus} --out ${a.model} --hidden 256 --layers 2 --seconds 3600`);
@@ -41,7 +43,7 @@ async function main(): Promise<void> {
   const corpus = readCorpus(corpusDir);
   const model = modelFromCheckpoint(loadCheckpointFile(modelPath));
   const { small, large } = latencyFiles(corpus.files.map((f) => f.text));
-  const engine = await EngineClient.start(() => new Worker(path.join(ROOT, 'dist', 'engineWorker.js')));
+  const engine = await EngineClient.start(() => new Worker(path.join(ROOT, 'dist', 'engineWorker.js'), { workerData: { root: ROOT } }));
   await engine.load(modelPath);
   const latency = {
     '1KB_end': await typing(engine, 'small-end', small, small.length),

@@ -14,7 +14,7 @@ import { TrainClient } from '../src/train/trainClient';
 async function main(): Promise<void> {
   const { values: a } = parseArgs({ options: { corpus: { type: 'string', default: 'src' }, seconds: { type: 'string', default: '30' }, hidden: { type: 'string', default: '128' } } });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-host-'));
-  const client = await TrainClient.start(() => new Worker(path.resolve(__dirname, '..', 'dist', 'trainWorker.js')), () => {});
+  const client = await TrainClient.start(() => new Worker(path.resolve(__dirname, '..', 'dist', 'trainWorker.js'), { workerData: { root: path.resolve(__dirname, '..') } }), () => {});
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const summary = await client.train({

@@ -1,7 +1,8 @@
 // The engine against PyTorch: every *.json in CELLSCOPE_GOLDEN_DIR (default ../shared/golden)
 // holds a model, a batch and what torch.nn.LSTM computed for it in float64. The engine, in
 // float32, must reproduce each within the tolerances of that folder's README. New files are
-// picked up without code changes.
+// picked up without code changes. Every file is checked twice: with the TypeScript kernels,
+// and with the WebAssembly SIMD kernels that the workers use.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -9,6 +10,8 @@ import * as path from 'node:path';
 import { adamStep, clipGradients } from '../src/model/adam';
 import { createActivations, networkBackward, networkForward, networkLoss } from '../src/model/network';
 import { paramCount, paramLayout, paramViews, type ModelConfig } from '../src/model/params';
+import { enableSimd, floats, simdAddress } from '../src/model/wasmMemory';
+import { buildGemmWasm } from './unit/gemmWasm';
 
 type Nested = number | Nested[];
 interface Golden {
@@ -33,7 +36,7 @@ const RELATIVE_TOL = 1e-4;
 const flat = (x: Nested): number[] => (Array.isArray(x) ? x.flatMap(flat) : [x]);
 
 function slabFrom(tensors: Record<string, Nested>, config: ModelConfig): Float32Array {
-  const slab = new Float32Array(paramCount(config));
+  const slab = floats(paramCount(config));
   for (const e of paramLayout(config)) {
     const values = flat(tensors[e.name] ?? assert.fail(`${e.name} missing`));
     assert.equal(values.length, e.size, `${e.name}: size`);
@@ -65,15 +68,21 @@ function timeMajor(values: number[], B: number, T: number, width: number): numbe
 
 const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
 
-describe(`golden vectors from PyTorch (${dir})`, () => {
+for (const kernels of ['TypeScript', 'WebAssembly SIMD'] as const) describe(`golden vectors from PyTorch, ${kernels} kernels (${dir})`, () => {
+  let disable = () => {};
+  before(async () => {
+    if (kernels === 'WebAssembly SIMD') disable = enableSimd(await buildGemmWasm());
+  });
+  after(() => disable());
   it('finds golden files', () => assert.ok(files.length > 0, `no *.json in ${dir}; set CELLSCOPE_GOLDEN_DIR`));
+  it('runs on the kernels named', () => assert.equal(simdAddress(floats(1)) !== undefined, kernels === 'WebAssembly SIMD'));
 
   for (const file of files) {
     it(file, () => {
       const g = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Golden;
       const { vocab, hidden: H, layers: L, batch: B, steps: T } = g.config;
       const config: ModelConfig = { vocab, hidden: H, layers: L };
-      const params = slabFrom(g.params, config), grads = new Float32Array(params.length);
+      const params = slabFrom(g.params, config), grads = floats(params.length);
       const acts = createActivations(config, B, T);
       acts.inputs.set(timeMajor(flat(g.inputs), B, T, 1));
       acts.targets.set(timeMajor(flat(g.targets), B, T, 1));

@@ -5,6 +5,7 @@
 
 import { CheckpointError } from '../model/checkpoint';
 import { CorpusError } from '../train/corpus';
+import { useSimdKernels } from '../util/simdKernels';
 import { UsageError } from './args';
 import { BENCH_HELP, benchCommand } from './benchCommand';
 import { CELLS_HELP, cellsCommand } from './cellsCommand';
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => void | P
 const USAGE = `Cellscope: a character-level LSTM that learns your code.\n\n${Object.values(COMMANDS).map((c) => c.help).join('\n\n')}\n`;
 
 async function main(argv: string[]): Promise<number> {
+  useSimdKernels(__dirname); // dist/cli.js sits beside dist/gemm.wasm
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === 'help') {
     process.stdout.write(USAGE);

@@ -2,13 +2,17 @@
 // Bundled as dist/engineWorker.js; the extension host starts it with worker_threads.
 
 import { parentPort, workerData } from 'node:worker_threads';
+import * as path from 'node:path';
 import { bundledAssets } from '../inspect/syntaxLabels';
+import { useSimdKernels } from '../util/simdKernels';
 import { ENGINE_PROTOCOL_VERSION, type HostToEngine } from '../protocol/engineProtocol';
 import { EngineService } from './engineService';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorker.js runs as a worker thread, started by the Cellscope extension');
-// The host passes the extension's folder, where the grammars and queries are.
-const service = new EngineService((message) => port.postMessage(message), bundledAssets((workerData as { root: string }).root));
+// The host passes the extension's folder, where the kernels, grammars and queries are.
+const { root } = workerData as { root: string };
+useSimdKernels(path.join(root, 'dist'));
+const service = new EngineService((message) => port.postMessage(message), bundledAssets(root));
 port.on('message', (message: HostToEngine) => service.handle(message));
 port.postMessage({ type: 'ready', protocolVersion: ENGINE_PROTOCOL_VERSION });

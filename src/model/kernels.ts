@@ -1,10 +1,14 @@
 // The hot loops of the engine, and nothing else: one strided matrix product and the fused LSTM
-// gate non-linearities. Everything that costs time runs through here, so a faster backend
-// (WebAssembly SIMD) replaces this one file and the golden tests check it unchanged.
+// gate non-linearities. Everything that costs time runs through here. A product whose operands
+// all live in the WebAssembly memory (wasmMemory.ts) runs in the SIMD kernels of simd/gemm.ts;
+// any other runs in the plain TypeScript loop below, which is the reference the SIMD kernels
+// are tested against (and the golden tests check both).
 //
 // Plain TypeScript, written for V8: 4×4 register blocks, contiguous inner loops where the
 // layout allows, k tiled so that a block's operands stay in cache. Functions accept
 // Float32Array (production) and Float64Array (gradient checks).
+
+import { simdAddress, simdGemm } from './wasmMemory';
 
 export type Vec = Float32Array | Float64Array;
 
@@ -85,19 +89,31 @@ function gemm(
 /** C[M×N] (+)= A[M×K] · Bᵀ, B stored row-major [N×K] (PyTorch's weight layout). */
 export function matmulABt(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number,
   m: number, n: number, k: number, accumulate: boolean): void {
-  gemm(c, cOff, a, aOff, k, 1, b, bOff, 1, k, m, n, k, accumulate);
+  const at = simdOperands(c, cOff, a, aOff, b, bOff);
+  if (at) simdGemm()!.gemmDot(at.c, at.a, at.b, m, n, k, accumulate);
+  else gemm(c, cOff, a, aOff, k, 1, b, bOff, 1, k, m, n, k, accumulate);
 }
 
 /** C[M×N] (+)= A[M×K] · B[K×N], both row-major. */
 export function matmulAB(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number,
   m: number, n: number, k: number, accumulate: boolean): void {
-  gemm(c, cOff, a, aOff, k, 1, b, bOff, n, 1, m, n, k, accumulate);
+  const at = simdOperands(c, cOff, a, aOff, b, bOff);
+  if (at) simdGemm()!.gemmAxpy(at.c, at.a, k, 1, at.b, m, n, k, accumulate);
+  else gemm(c, cOff, a, aOff, k, 1, b, bOff, n, 1, m, n, k, accumulate);
 }
 
 /** C[M×N] (+)= Aᵀ · B[K×N], A stored row-major [K×M] (weight gradients from (N, G) rows). */
 export function matmulAtB(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number,
   m: number, n: number, k: number, accumulate: boolean): void {
-  gemm(c, cOff, a, aOff, 1, m, b, bOff, n, 1, m, n, k, accumulate);
+  const at = simdOperands(c, cOff, a, aOff, b, bOff);
+  if (at) simdGemm()!.gemmAxpy(at.c, at.a, 1, m, at.b, m, n, k, accumulate);
+  else gemm(c, cOff, a, aOff, 1, m, b, bOff, n, 1, m, n, k, accumulate);
+}
+
+/** Byte addresses of the operands (offsets included) when all three live in the SIMD kernels' memory. */
+function simdOperands(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number): { c: number; a: number; b: number } | undefined {
+  const pc = simdAddress(c), pa = simdAddress(a), pb = simdAddress(b);
+  return pc === undefined || pa === undefined || pb === undefined ? undefined : { c: pc + 4 * cOff, a: pa + 4 * aOff, b: pb + 4 * bOff };
 }
 
 function sigmoid(x: number): number {

@@ -4,6 +4,7 @@
 import type { Checkpoint } from './checkpoint';
 import { initParams, paramCount, paramViews, type ModelConfig, type ParamViews } from './params';
 import { Vocabulary } from './vocabulary';
+import { floats } from './wasmMemory';
 import type { Rng } from '../util/rng';
 
 export interface Model {
@@ -15,11 +16,13 @@ export interface Model {
 
 export function createModel(vocabulary: Vocabulary, hidden: number, layers: number, rng: Rng): Model {
   const config: ModelConfig = { vocab: vocabulary.size, hidden, layers };
-  const params = new Float32Array(paramCount(config));
+  const params = floats(paramCount(config));
   initParams(params, config, rng);
   return { config, vocabulary, params, p: paramViews(params, config) };
 }
 
 export function modelFromCheckpoint(cp: Checkpoint): Model {
-  return { config: cp.config, vocabulary: new Vocabulary(cp.vocabulary), params: cp.params, p: paramViews(cp.params, cp.config) };
+  const params = floats(cp.params.length);
+  params.set(cp.params);
+  return { config: cp.config, vocabulary: new Vocabulary(cp.vocabulary), params, p: paramViews(params, cp.config) };
 }

@@ -8,6 +8,7 @@ import type { Vec } from './kernels';
 import { denseInputBackward, denseInputForward, lstmBackward, lstmForward, oneHotInputBackward, oneHotInputForward } from './lstmLayer';
 import { crossEntropyBackward, crossEntropyForward, linearBackward, linearForward } from './outputLayer';
 import type { ModelConfig, ParamViews } from './params';
+import { floats } from './wasmMemory';
 
 export type FloatArrayType = Float32ArrayConstructor | Float64ArrayConstructor;
 
@@ -37,19 +38,21 @@ export interface Activations {
 
 export function createActivations(config: ModelConfig, batch: number, steps: number, Float: FloatArrayType = Float32Array): Activations {
   const { hidden: H, vocab: V } = config, N = batch * steps;
+  // Float32 buffers go where the SIMD kernels can reach them (when enabled): wasmMemory.ts.
+  const alloc = (n: number): Vec => (Float === Float32Array ? floats(n) : new Float(n));
   const layers: LayerActivations[] = [];
   for (let l = 0; l < config.layers; l++) {
     layers.push({
-      h0: new Float(batch * H), c0: new Float(batch * H),
-      gates: new Float(N * 4 * H), c: new Float(N * H), tanhC: new Float(N * H), h: new Float(N * H),
-      dh: new Float(N * H), dh0: new Float(batch * H), dc0: new Float(batch * H),
+      h0: alloc(batch * H), c0: alloc(batch * H),
+      gates: alloc(N * 4 * H), c: alloc(N * H), tanhC: alloc(N * H), h: alloc(N * H),
+      dh: alloc(N * H), dh0: alloc(batch * H), dc0: alloc(batch * H),
     });
   }
   return {
     config, batch, steps,
     inputs: new Uint16Array(N), targets: new Uint16Array(N),
     layers,
-    logits: new Float(N * V), dLogits: new Float(N * V), dPre: new Float(N * 4 * H),
+    logits: alloc(N * V), dLogits: alloc(N * V), dPre: alloc(N * 4 * H),
   };
 }
 

@@ -1,12 +1,17 @@
 // The training worker thread's entry: wires TrainService to the parent port and says ready.
 // Bundled as dist/trainWorker.js; the extension host starts it with worker_threads.
 
-import { parentPort } from 'node:worker_threads';
+import * as path from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { useSimdKernels } from '../util/simdKernels';
 import { TRAIN_PROTOCOL_VERSION, type HostToTrainWorker } from '../protocol/trainProtocol';
 import { TrainService } from './trainService';
 
 const port = parentPort;
 if (!port) throw new Error('trainWorker.js runs as a worker thread, started by the Cellscope extension');
+// The host passes the extension's folder, where dist/gemm.wasm is (tests from sources may not).
+const root = (workerData as { root?: string } | undefined)?.root;
+if (root) useSimdKernels(path.join(root, 'dist'));
 const service = new TrainService((message) => port.postMessage(message));
 port.on('message', (message: HostToTrainWorker) => service.handle(message));
 port.postMessage({ type: 'ready', protocolVersion: TRAIN_PROTOCOL_VERSION });

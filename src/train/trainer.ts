@@ -9,6 +9,7 @@ import { carryState, createActivations, networkBackward, networkForward, network
 import { paramViews, type ParamViews } from '../model/params';
 import { sampleText } from '../model/sampler';
 import { Vocabulary } from '../model/vocabulary';
+import { floats } from '../model/wasmMemory';
 import { Rng } from '../util/rng';
 import { evaluateBpc } from './evaluate';
 import { StreamBatcher } from './streamBatcher';
@@ -48,7 +49,7 @@ export class Trainer {
     stats.batch = batch;
     this.batcher = new StreamBatcher(ids, batch, stats.steps, stats.cursor);
     this.acts = createActivations(model.config, batch, stats.steps);
-    this.grads = new Float32Array(model.params.length);
+    this.grads = floats(model.params.length);
     this.d = paramViews(this.grads, model.config);
     this.adam = { m: adamM ?? new Float32Array(model.params.length), v: adamV ?? new Float32Array(model.params.length), step: stats.step };
     this.heldOut = model.vocabulary.encode(heldOut.slice(0, HELDOUT_SAMPLE_CHARS));

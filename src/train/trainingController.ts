@@ -196,7 +196,7 @@ export class TrainingController implements vscode.Disposable {
   }
 
   private async worker(): Promise<TrainClient> {
-    this.client ??= await TrainClient.start(() => new Worker(this.context.asAbsolutePath('dist/trainWorker.js')), (n) => this.onNote(n));
+    this.client ??= await TrainClient.start(() => new Worker(this.context.asAbsolutePath('dist/trainWorker.js'), { workerData: { root: this.context.extensionPath } }), (n) => this.onNote(n));
     return this.client;
   }
 

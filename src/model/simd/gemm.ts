@@ -1,0 +1,150 @@
+// WebAssembly SIMD matrix products (AssemblyScript, built by esbuild.js with asc into
+// dist/gemm.wasm): the fast path behind kernels.ts's matmulABt/AB/AtB when every operand lives
+// in the shared WebAssembly memory (see ../wasmMemory.ts). Pointers are byte addresses into
+// that memory; matrices are f32, row-major. The TypeScript loops in kernels.ts are the
+// reference these are tested against.
+
+/**
+ * C[m×n] (+)= A[m×k] · B[n×k]ᵀ: every C(i, j) is a dot product along k, which is contiguous in
+ * both operands; 4 rows × 2 columns of C per pass, 4 lanes of k per step.
+ */
+export function gemmDot(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
+  const k4 = k & ~3, rowA = <usize>k << 2, rowC = <usize>n << 2;
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const a0 = a + <usize>i * rowA, a1 = a0 + rowA, a2 = a1 + rowA, a3 = a2 + rowA;
+    let j = 0;
+    for (; j + 2 <= n; j += 2) {
+      const b0 = b + <usize>j * rowA, b1 = b0 + rowA;
+      let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s10 = f32x4.splat(0), s11 = f32x4.splat(0);
+      let s20 = f32x4.splat(0), s21 = f32x4.splat(0), s30 = f32x4.splat(0), s31 = f32x4.splat(0);
+      for (let kk = 0; kk < k4; kk += 4) {
+        const o = <usize>kk << 2;
+        const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o);
+        let x = v128.load(a0 + o);
+        s00 = f32x4.add(s00, f32x4.mul(x, y0)); s01 = f32x4.add(s01, f32x4.mul(x, y1));
+        x = v128.load(a1 + o);
+        s10 = f32x4.add(s10, f32x4.mul(x, y0)); s11 = f32x4.add(s11, f32x4.mul(x, y1));
+        x = v128.load(a2 + o);
+        s20 = f32x4.add(s20, f32x4.mul(x, y0)); s21 = f32x4.add(s21, f32x4.mul(x, y1));
+        x = v128.load(a3 + o);
+        s30 = f32x4.add(s30, f32x4.mul(x, y0)); s31 = f32x4.add(s31, f32x4.mul(x, y1));
+      }
+      const cc = c + <usize>i * rowC + (<usize>j << 2);
+      put(cc, sum(s00) + tail(a0, b0, k4, k), accumulate); put(cc + 4, sum(s01) + tail(a0, b1, k4, k), accumulate);
+      put(cc + rowC, sum(s10) + tail(a1, b0, k4, k), accumulate); put(cc + rowC + 4, sum(s11) + tail(a1, b1, k4, k), accumulate);
+      put(cc + 2 * rowC, sum(s20) + tail(a2, b0, k4, k), accumulate); put(cc + 2 * rowC + 4, sum(s21) + tail(a2, b1, k4, k), accumulate);
+      put(cc + 3 * rowC, sum(s30) + tail(a3, b0, k4, k), accumulate); put(cc + 3 * rowC + 4, sum(s31) + tail(a3, b1, k4, k), accumulate);
+    }
+    for (; j < n; j++) {
+      for (let r = 0; r < 4; r++) dotOne(c, a, b, i + r, j, n, k, accumulate);
+    }
+  }
+  for (; i < m; i++) { // the last rows (all of them at batch 1): 1 row × 4 columns per pass
+    const a0 = a + <usize>i * rowA;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const b0 = b + <usize>j * rowA, b1 = b0 + rowA, b2 = b1 + rowA, b3 = b2 + rowA;
+      let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+      for (let kk = 0; kk < k4; kk += 4) {
+        const o = <usize>kk << 2, x = v128.load(a0 + o);
+        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(b0 + o)));
+        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(b1 + o)));
+        s2 = f32x4.add(s2, f32x4.mul(x, v128.load(b2 + o)));
+        s3 = f32x4.add(s3, f32x4.mul(x, v128.load(b3 + o)));
+      }
+      const cc = c + <usize>i * rowC + (<usize>j << 2);
+      put(cc, sum(s0) + tail(a0, b0, k4, k), accumulate); put(cc + 4, sum(s1) + tail(a0, b1, k4, k), accumulate);
+      put(cc + 8, sum(s2) + tail(a0, b2, k4, k), accumulate); put(cc + 12, sum(s3) + tail(a0, b3, k4, k), accumulate);
+    }
+    for (; j < n; j++) dotOne(c, a, b, i, j, n, k, accumulate);
+  }
+}
+
+/**
+ * C[m×n] (+)= A · B[k×n] with A(i, kk) = a[i·sAm + kk·sAk] (in elements), B row-major: each
+ * step adds A(i, kk) times a row of B to a row of C, 4 rows × 8 columns per pass. With
+ * (sAm, sAk) = (k, 1) this is A·B; with (1, m) it is Aᵀ·B.
+ */
+export function gemmAxpy(c: usize, a: usize, sAm: i32, sAk: i32, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
+  const rowB = <usize>n << 2, rowC = rowB, stepA = <usize>sAk << 2, rowA = <usize>sAm << 2;
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const a0 = a + <usize>i * rowA;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const cc = c + <usize>i * rowC + (<usize>j << 2);
+      let s00 = start(cc, accumulate), s01 = start(cc + 16, accumulate);
+      let s10 = start(cc + rowC, accumulate), s11 = start(cc + rowC + 16, accumulate);
+      let s20 = start(cc + 2 * rowC, accumulate), s21 = start(cc + 2 * rowC + 16, accumulate);
+      let s30 = start(cc + 3 * rowC, accumulate), s31 = start(cc + 3 * rowC + 16, accumulate);
+      let pa = a0, pb = b + (<usize>j << 2);
+      for (let kk = 0; kk < k; kk++, pa += stepA, pb += rowB) {
+        const y0 = v128.load(pb), y1 = v128.load(pb + 16);
+        let x = f32x4.splat(load<f32>(pa));
+        s00 = f32x4.add(s00, f32x4.mul(x, y0)); s01 = f32x4.add(s01, f32x4.mul(x, y1));
+        x = f32x4.splat(load<f32>(pa + rowA));
+        s10 = f32x4.add(s10, f32x4.mul(x, y0)); s11 = f32x4.add(s11, f32x4.mul(x, y1));
+        x = f32x4.splat(load<f32>(pa + 2 * rowA));
+        s20 = f32x4.add(s20, f32x4.mul(x, y0)); s21 = f32x4.add(s21, f32x4.mul(x, y1));
+        x = f32x4.splat(load<f32>(pa + 3 * rowA));
+        s30 = f32x4.add(s30, f32x4.mul(x, y0)); s31 = f32x4.add(s31, f32x4.mul(x, y1));
+      }
+      v128.store(cc, s00); v128.store(cc + 16, s01);
+      v128.store(cc + rowC, s10); v128.store(cc + rowC + 16, s11);
+      v128.store(cc + 2 * rowC, s20); v128.store(cc + 2 * rowC + 16, s21);
+      v128.store(cc + 3 * rowC, s30); v128.store(cc + 3 * rowC + 16, s31);
+    }
+    for (; j < n; j++) {
+      for (let r = 0; r < 4; r++) axpyOne(c, a, sAm, sAk, b, i + r, j, n, k, accumulate);
+    }
+  }
+  for (; i < m; i++) {
+    const a0 = a + <usize>i * rowA;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) {
+      const cc = c + <usize>i * rowC + (<usize>j << 2);
+      let s0 = start(cc, accumulate), s1 = start(cc + 16, accumulate);
+      let pa = a0, pb = b + (<usize>j << 2);
+      for (let kk = 0; kk < k; kk++, pa += stepA, pb += rowB) {
+        const x = f32x4.splat(load<f32>(pa));
+        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(pb)));
+        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(pb + 16)));
+      }
+      v128.store(cc, s0); v128.store(cc + 16, s1);
+    }
+    for (; j < n; j++) axpyOne(c, a, sAm, sAk, b, i, j, n, k, accumulate);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function sum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+// @ts-ignore: decorator
+@inline function start(p: usize, accumulate: bool): v128 {
+  return accumulate ? v128.load(p) : f32x4.splat(0);
+}
+
+// @ts-ignore: decorator
+@inline function put(p: usize, v: f32, accumulate: bool): void {
+  store<f32>(p, accumulate ? load<f32>(p) + v : v);
+}
+
+/** The dot product's last k mod 4 terms. */
+function tail(a: usize, b: usize, from: i32, k: i32): f32 {
+  let s: f32 = 0;
+  for (let kk = from; kk < k; kk++) s += load<f32>(a + (<usize>kk << 2)) * load<f32>(b + (<usize>kk << 2));
+  return s;
+}
+
+function dotOne(c: usize, a: usize, b: usize, i: i32, j: i32, n: i32, k: i32, accumulate: bool): void {
+  put(c + ((<usize>i * n + j) << 2), tail(a + ((<usize>i * k) << 2), b + ((<usize>j * k) << 2), 0, k), accumulate);
+}
+
+function axpyOne(c: usize, a: usize, sAm: i32, sAk: i32, b: usize, i: i32, j: i32, n: i32, k: i32, accumulate: bool): void {
+  let s: f32 = 0;
+  for (let kk = 0; kk < k; kk++) s += load<f32>(a + ((<usize>i * sAm + <usize>kk * sAk) << 2)) * load<f32>(b + ((<usize>kk * n + j) << 2));
+  put(c + ((<usize>i * n + j) << 2), s, accumulate);
+}

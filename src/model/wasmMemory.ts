@@ -1,0 +1,77 @@
+// The shared WebAssembly memory that the SIMD matrix products (simd/gemm.ts, built into
+// dist/gemm.wasm) work in, and the float buffers allocated in it. Once a worker calls
+// enableSimd, `floats(n)` places model buffers (parameters, gradients, activations) there, and
+// kernels.ts hands products whose operands all live there to WebAssembly. Without it (tests of
+// the reference loops, Float64 gradient checks) everything stays in ordinary typed arrays.
+// The memory is shared, so growing it never detaches the views already handed out; a buffer's
+// block returns to a free list when its view is garbage collected, so owners must keep the
+// view they were given (subarrays of it are fine while it lives).
+
+export interface SimdGemm {
+  gemmDot(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
+  gemmAxpy(c: number, a: number, sAm: number, sAk: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
+}
+
+const PAGE = 65_536;
+// 1 GiB of address space: a reservation, not an allocation; the largest models need ~300 MB.
+const MAX_PAGES = 16_384;
+
+interface Arena {
+  memory: WebAssembly.Memory;
+  gemm: SimdGemm;
+  buffers: Set<ArrayBufferLike>; // every buffer object the memory has had (one per growth)
+  top: number; // bytes handed out from the bottom
+  free: Map<number, number[]>; // block size in bytes → free block addresses
+  registry: FinalizationRegistry<{ address: number; bytes: number }>;
+}
+
+let arena: Arena | undefined;
+
+/**
+ * Instantiates the SIMD kernels from dist/gemm.wasm's bytes; from now on `floats` allocates in
+ * their memory. Returns the way back (buffers already handed out stay valid).
+ */
+export function enableSimd(wasm: Uint8Array): () => void {
+  const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { memory, abort: () => { throw new Error('gemm.wasm aborted'); } } });
+  const free = new Map<number, number[]>();
+  arena = {
+    memory, gemm: instance.exports as unknown as SimdGemm, buffers: new Set([memory.buffer]), top: 16, free,
+    registry: new FinalizationRegistry(({ address, bytes }) => free.get(bytes)?.push(address) ?? free.set(bytes, [address])),
+  };
+  return () => (arena = undefined);
+}
+
+/** Whether the SIMD kernels are in use. */
+export function simdEnabled(): boolean {
+  return arena !== undefined;
+}
+
+/** n zeroed floats: in the SIMD kernels' memory when enabled. */
+export function floats(n: number): Float32Array {
+  if (!arena) return new Float32Array(n);
+  const bytes = Math.max(16, Math.ceil((n * 4) / 16) * 16); // 16-byte aligned blocks
+  let address = arena.free.get(bytes)?.pop();
+  if (address === undefined) {
+    address = arena.top;
+    arena.top += bytes;
+    const short = arena.top - arena.memory.buffer.byteLength;
+    if (short > 0) {
+      arena.memory.grow(Math.ceil(short / PAGE));
+      arena.buffers.add(arena.memory.buffer);
+    }
+  }
+  const view = new Float32Array(arena.memory.buffer, address, n);
+  view.fill(0);
+  arena.registry.register(view, { address, bytes });
+  return view;
+}
+
+/** The products' entry points and the byte address of a buffer in their memory, or undefined when `x` lives elsewhere. */
+export function simdAddress(x: Float32Array | Float64Array): number | undefined {
+  return arena && x instanceof Float32Array && arena.buffers.has(x.buffer) ? x.byteOffset : undefined;
+}
+
+export function simdGemm(): SimdGemm | undefined {
+  return arena?.gemm;
+}

@@ -1,0 +1,72 @@
+// The WebAssembly SIMD matrix products against the TypeScript reference loops, on random
+// shapes with ragged edges, offsets, and both overwrite and accumulate; then a whole training
+// step (loss and every gradient) with and without them.
+
+import * as assert from 'node:assert/strict';
+import { matmulAB, matmulABt, matmulAtB } from '../../src/model/kernels';
+import { createModel } from '../../src/model/model';
+import { createActivations, networkBackward, networkForward, networkLoss } from '../../src/model/network';
+import { paramViews } from '../../src/model/params';
+import { Vocabulary } from '../../src/model/vocabulary';
+import { enableSimd, floats, simdAddress } from '../../src/model/wasmMemory';
+import { Rng } from '../../src/util/rng';
+import { buildGemmWasm } from './gemmWasm';
+
+describe('SIMD kernels', function () {
+  this.timeout(30_000);
+  let disable: () => void;
+  before(async () => (disable = enableSimd(await buildGemmWasm())));
+  after(() => disable());
+
+  const rng = new Rng(5);
+  const random = (x: Float32Array) => x.forEach((_, i) => (x[i] = rng.next() * 2 - 1));
+
+  it('place model buffers in WebAssembly memory', () => {
+    const x = floats(10);
+    assert.equal(x.length, 10);
+    assert.ok(simdAddress(x) !== undefined && simdAddress(new Float32Array(10)) === undefined);
+  });
+
+  for (const [name, product, aSize, bSize] of [
+    ['A·Bᵀ', matmulABt, (m: number, k: number) => m * k, (n: number, k: number) => n * k],
+    ['A·B', matmulAB, (m: number, k: number) => m * k, (n: number, k: number) => k * n],
+    ['Aᵀ·B', matmulAtB, (m: number, k: number) => k * m, (n: number, k: number) => k * n],
+  ] as const) {
+    it(`${name} equals the reference on ragged shapes, with offsets, overwriting and accumulating`, () => {
+      for (const [m, n, k] of [[1, 1, 1], [1, 1024, 256], [7, 101, 256], [4, 8, 4], [5, 9, 3], [13, 17, 31], [64, 100, 32], [3, 2, 70]]) {
+        for (const accumulate of [false, true]) {
+          const off = 3;
+          const a = floats(off + aSize(m, k)), b = floats(off + bSize(n, k)), c = floats(off + m * n + 5);
+          [a, b, c].forEach(random);
+          const [ra, rb, rc] = [a, b, c].map((x) => Float32Array.from(x)); // ordinary arrays: the reference loop
+          product(c, off, a, off, b, off, m, n, k, accumulate);
+          product(rc, off, ra, off, rb, off, m, n, k, accumulate);
+          for (let i = 0; i < c.length; i++) assert.ok(Math.abs(c[i] - rc[i]) <= 1e-5 * (1 + Math.abs(rc[i])), `${name} ${m}×${n}×${k} acc=${accumulate} [${i}]: ${c[i]} vs ${rc[i]}`);
+        }
+      }
+    });
+  }
+
+  it('a training step gives the same loss and gradients as the reference', () => {
+    const text = 'if (a) { b(); } /* c */ "d"\n'.repeat(4);
+    const vocabulary = Vocabulary.fromText(text);
+    const model = createModel(vocabulary, 12, 2, new Rng(3)); // in WebAssembly memory
+    const ids = vocabulary.encode(text);
+    const run = (params: Float32Array, alloc: (n: number) => Float32Array) => {
+      const acts = createActivations(model.config, 3, 8);
+      const inWasm = simdAddress(acts.logits) !== undefined;
+      for (let t = 0; t < 8; t++) for (let b = 0; b < 3; b++) [acts.inputs[t * 3 + b], acts.targets[t * 3 + b]] = [ids[b * 9 + t], ids[b * 9 + t + 1]];
+      const p = paramViews(params, model.config), grads = alloc(params.length);
+      networkForward(p, acts);
+      const loss = networkLoss(acts);
+      networkBackward(paramViews(grads, model.config), p, acts);
+      return { loss, grads, inWasm };
+    };
+    const fast = run(model.params, floats);
+    disable();
+    const slow = run(Float32Array.from(model.params), (n) => new Float32Array(n));
+    assert.ok(fast.inWasm && !slow.inWasm);
+    assert.ok(Math.abs(fast.loss - slow.loss) < 1e-6, `${fast.loss} vs ${slow.loss}`);
+    for (let i = 0; i < slow.grads.length; i++) assert.ok(Math.abs(fast.grads[i] - slow.grads[i]) < 1e-6, `grad ${i}: ${fast.grads[i]} vs ${slow.grads[i]}`);
+  });
+});
