@@ -47,22 +47,29 @@ export function beamSearch(model: Model, context: string | { state: LstmState; l
   let beams: Beam[] = [{ chars: [], logprobs: [], logprob: 0, finished: false, row: 0 }];
   for (let len = 0; len < opts.maxChars && beams.some((b) => !b.finished); len++) {
     if (opts.shouldStop?.()) break;
-    // Candidates: finished beams as they are, every one-character extension of the others.
-    const cands: { parent: Beam; id: number; logprob: number }[] = [];
+    // The best `width` candidates: finished beams as they are, every one-character extension of
+    // the others. Kept sorted by insertion; a tie keeps the earlier candidate (earlier beam, then
+    // smaller id), so results are deterministic.
+    const best: { parent: Beam; id: number; logprob: number }[] = [];
+    const offer = (parent: Beam, id: number, logprob: number) => {
+      if (best.length === width && logprob <= best[width - 1].logprob) return;
+      let at = best.length < width ? best.length : width - 1;
+      while (at > 0 && best[at - 1].logprob < logprob) at--;
+      best.splice(at, 0, { parent, id, logprob });
+      if (best.length > width) best.pop();
+    };
     for (const b of beams) {
       if (b.finished) {
-        cands.push({ parent: b, id: -1, logprob: b.logprob });
+        offer(b, -1, b.logprob);
         continue;
       }
       const lse = logSumExp(acts.logits, b.row * V, V);
       // From 1: the unknown id is not a character worth suggesting.
-      for (let v = 1; v < V; v++) cands.push({ parent: b, id: v, logprob: b.logprob + acts.logits[b.row * V + v] - lse });
+      for (let v = 1; v < V; v++) offer(b, v, b.logprob + acts.logits[b.row * V + v] - lse);
     }
-    // Best first; ties go to the earlier beam, then the smaller id, so results are deterministic.
-    cands.sort((x, y) => y.logprob - x.logprob || beams.indexOf(x.parent) - beams.indexOf(y.parent) || x.id - y.id);
     const next: Beam[] = [];
     let row = 0;
-    for (const cand of cands.slice(0, width)) {
+    for (const cand of best) {
       if (cand.id < 0) {
         next.push(cand.parent);
         continue;

@@ -6,13 +6,16 @@
 
 /**
  * C[m×n] (+)= A[m×k] · B[n×k]ᵀ: every C(i, j) is a dot product along k, which is contiguous in
- * both operands; 4 rows × 2 columns of C per pass, 4 lanes of k per step.
+ * both operands; 4 rows × 2 columns of C per pass, 4 lanes of k per step. Two or three rows
+ * left over also take a 4-row pass (repeating their last row, storing only theirs): each pass
+ * streams all of B, which is what small batches (beam search) wait on.
  */
 export function gemmDot(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
   const k4 = k & ~3, rowA = <usize>k << 2, rowC = <usize>n << 2;
   let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    const a0 = a + <usize>i * rowA, a1 = a0 + rowA, a2 = a1 + rowA, a3 = a2 + rowA;
+  for (; i + 2 <= m; i += 4) {
+    const rows = min(4, m - i);
+    const a0 = a + <usize>i * rowA, a1 = a0 + rowA, a2 = rows > 2 ? a1 + rowA : a1, a3 = rows > 3 ? a2 + rowA : a2;
     let j = 0;
     for (; j + 2 <= n; j += 2) {
       const b0 = b + <usize>j * rowA, b1 = b0 + rowA;
@@ -33,14 +36,14 @@ export function gemmDot(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ac
       const cc = c + <usize>i * rowC + (<usize>j << 2);
       put(cc, sum(s00) + tail(a0, b0, k4, k), accumulate); put(cc + 4, sum(s01) + tail(a0, b1, k4, k), accumulate);
       put(cc + rowC, sum(s10) + tail(a1, b0, k4, k), accumulate); put(cc + rowC + 4, sum(s11) + tail(a1, b1, k4, k), accumulate);
-      put(cc + 2 * rowC, sum(s20) + tail(a2, b0, k4, k), accumulate); put(cc + 2 * rowC + 4, sum(s21) + tail(a2, b1, k4, k), accumulate);
-      put(cc + 3 * rowC, sum(s30) + tail(a3, b0, k4, k), accumulate); put(cc + 3 * rowC + 4, sum(s31) + tail(a3, b1, k4, k), accumulate);
+      if (rows > 2) { put(cc + 2 * rowC, sum(s20) + tail(a2, b0, k4, k), accumulate); put(cc + 2 * rowC + 4, sum(s21) + tail(a2, b1, k4, k), accumulate); }
+      if (rows > 3) { put(cc + 3 * rowC, sum(s30) + tail(a3, b0, k4, k), accumulate); put(cc + 3 * rowC + 4, sum(s31) + tail(a3, b1, k4, k), accumulate); }
     }
     for (; j < n; j++) {
-      for (let r = 0; r < 4; r++) dotOne(c, a, b, i + r, j, n, k, accumulate);
+      for (let r = 0; r < rows; r++) dotOne(c, a, b, i + r, j, n, k, accumulate);
     }
   }
-  for (; i < m; i++) { // the last rows (all of them at batch 1): 1 row × 4 columns per pass
+  for (; i < m; i++) { // a last single row (all of the rows at batch 1): 1 row × 4 columns per pass
     const a0 = a + <usize>i * rowA;
     let j = 0;
     for (; j + 4 <= n; j += 4) {
