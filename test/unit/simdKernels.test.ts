@@ -33,7 +33,7 @@ describe('SIMD kernels', function () {
     ['Aᵀ·B', matmulAtB, (m: number, k: number) => k * m, (n: number, k: number) => k * n],
   ] as const) {
     it(`${name} equals the reference on ragged shapes, with offsets, overwriting and accumulating`, () => {
-      for (const [m, n, k] of [[1, 1, 1], [1, 1024, 256], [7, 101, 256], [4, 8, 4], [5, 9, 3], [13, 17, 31], [64, 100, 32], [3, 2, 70]]) {
+      for (const [m, n, k] of [[1, 1, 1], [1, 1024, 256], [7, 101, 256], [4, 8, 4], [5, 9, 3], [13, 17, 31], [64, 100, 32], [3, 2, 70], [9, 19, 300]]) {
         for (const accumulate of [false, true]) {
           const off = 3;
           const a = floats(off + aSize(m, k)), b = floats(off + bSize(n, k)), c = floats(off + m * n + 5);

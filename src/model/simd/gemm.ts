@@ -64,12 +64,23 @@ export function gemmDot(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ac
   }
 }
 
+// Rows of B per panel in gemmAxpy: a panel (K_TILE × n floats) stays in L2 while every block of
+// C passes over it.
+const K_TILE = 128;
+
 /**
  * C[m×n] (+)= A · B[k×n] with A(i, kk) = a[i·sAm + kk·sAk] (in elements), B row-major: each
- * step adds A(i, kk) times a row of B to a row of C, 4 rows × 8 columns per pass. With
- * (sAm, sAk) = (k, 1) this is A·B; with (1, m) it is Aᵀ·B.
+ * step adds A(i, kk) times a row of B to a row of C, 4 rows × 8 columns per pass, over panels
+ * of K_TILE rows of B. With (sAm, sAk) = (k, 1) this is A·B; with (1, m) it is Aᵀ·B.
  */
 export function gemmAxpy(c: usize, a: usize, sAm: i32, sAk: i32, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
+  for (let k0 = 0; k0 < k; k0 += K_TILE) {
+    axpyPanel(c, a + ((<usize>k0 * sAk) << 2), sAm, sAk, b + ((<usize>k0 * n) << 2), m, n, min(K_TILE, k - k0), accumulate || k0 > 0);
+  }
+  if (k == 0 && !accumulate) memory.fill(c, 0, (<usize>m * n) << 2);
+}
+
+function axpyPanel(c: usize, a: usize, sAm: i32, sAk: i32, b: usize, m: i32, n: i32, k: i32, accumulate: bool): void {
   const rowB = <usize>n << 2, rowC = rowB, stepA = <usize>sAk << 2, rowA = <usize>sAm << 2;
   let i = 0;
   for (; i + 4 <= m; i += 4) {
@@ -84,13 +95,13 @@ export function gemmAxpy(c: usize, a: usize, sAm: i32, sAk: i32, b: usize, m: i3
       let pa = a0, pb = b + (<usize>j << 2);
       for (let kk = 0; kk < k; kk++, pa += stepA, pb += rowB) {
         const y0 = v128.load(pb), y1 = v128.load(pb + 16);
-        let x = f32x4.splat(load<f32>(pa));
+        let x = v128.load32_splat(pa);
         s00 = f32x4.add(s00, f32x4.mul(x, y0)); s01 = f32x4.add(s01, f32x4.mul(x, y1));
-        x = f32x4.splat(load<f32>(pa + rowA));
+        x = v128.load32_splat(pa + rowA);
         s10 = f32x4.add(s10, f32x4.mul(x, y0)); s11 = f32x4.add(s11, f32x4.mul(x, y1));
-        x = f32x4.splat(load<f32>(pa + 2 * rowA));
+        x = v128.load32_splat(pa + 2 * rowA);
         s20 = f32x4.add(s20, f32x4.mul(x, y0)); s21 = f32x4.add(s21, f32x4.mul(x, y1));
-        x = f32x4.splat(load<f32>(pa + 3 * rowA));
+        x = v128.load32_splat(pa + 3 * rowA);
         s30 = f32x4.add(s30, f32x4.mul(x, y0)); s31 = f32x4.add(s31, f32x4.mul(x, y1));
       }
       v128.store(cc, s00); v128.store(cc + 16, s01);
@@ -110,7 +121,7 @@ export function gemmAxpy(c: usize, a: usize, sAm: i32, sAk: i32, b: usize, m: i3
       let s0 = start(cc, accumulate), s1 = start(cc + 16, accumulate);
       let pa = a0, pb = b + (<usize>j << 2);
       for (let kk = 0; kk < k; kk++, pa += stepA, pb += rowB) {
-        const x = f32x4.splat(load<f32>(pa));
+        const x = v128.load32_splat(pa);
         s0 = f32x4.add(s0, f32x4.mul(x, v128.load(pb)));
         s1 = f32x4.add(s1, f32x4.mul(x, v128.load(pb + 16)));
       }
