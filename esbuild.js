@@ -28,6 +28,9 @@ const extension = { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist
 /** The training worker thread, started by the extension host from dist/trainWorker.js. */
 const trainWorker = { ...common, entryPoints: ['src/train/trainWorker.ts'], outfile: 'dist/trainWorker.js' };
 
+/** A helper thread of parallel training steps, started by the training thread from dist/trainShard.js. */
+const trainShard = { ...common, entryPoints: ['src/train/shardWorker.ts'], outfile: 'dist/trainShard.js' };
+
 /** The engine worker thread (model, completions), started by the extension host from dist/engineWorker.js. */
 const engineWorker = { ...common, entryPoints: ['src/engine/engineWorker.ts'], outfile: 'dist/engineWorker.js' };
 
@@ -62,7 +65,7 @@ async function buildGemm(outFile = 'dist/gemm.wasm') {
 
 async function main() {
   fs.rmSync('dist', { recursive: true, force: true });
-  const bundles = [extension, trainWorker, engineWorker, webview, cli];
+  const bundles = [extension, trainWorker, trainShard, engineWorker, webview, cli];
   copyAssets();
   if (watch) {
     await buildGemm();

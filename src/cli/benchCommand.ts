@@ -11,9 +11,9 @@ import { readCorpus, splitText } from '../train/corpus';
 import { DEFAULT_TRAIN_SETTINGS as D, Trainer } from '../train/trainer';
 import { numberFlag, parse, stringFlag } from './args';
 
-export const BENCH_HELP = `cellscope bench [--hidden ${D.hidden} --layers ${D.layers} --batch ${D.batch} --steps ${D.steps}] [--corpus DIR] [--seconds 30]
-  Prints {"train_chars_per_s", "step_ms_batch1", "beam7_40_ms", "config"} for a fresh model
-  on DIR (default: the current folder).`;
+export const BENCH_HELP = `cellscope bench [--hidden ${D.hidden} --layers ${D.layers} --batch ${D.batch} --steps ${D.steps}] [--corpus DIR] [--seconds 30] [--threads 1]
+  Prints {"train_chars_per_s", "step_ms_batch1", "beam7_40_ms", "kernels", "config"} for a fresh
+  model on DIR (default: the current folder), training on --threads threads.`;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -27,10 +27,10 @@ function timeRuns(runs: number, f: () => void): number[] {
   return times;
 }
 
-export function benchCommand(args: string[]): void {
+export async function benchCommand(args: string[]): Promise<void> {
   const p = parse('bench', args, {
     hidden: { type: 'string' }, layers: { type: 'string' }, batch: { type: 'string' }, steps: { type: 'string' },
-    corpus: { type: 'string' }, seconds: { type: 'string' },
+    corpus: { type: 'string' }, seconds: { type: 'string' }, threads: { type: 'string' },
   }, []);
   const settings = {
     ...D, hidden: numberFlag(p, 'hidden', D.hidden, 1, 4096), layers: numberFlag(p, 'layers', D.layers, 1, 16),
@@ -39,6 +39,7 @@ export function benchCommand(args: string[]): void {
   const seconds = numberFlag(p, 'seconds', 30, 0, Infinity, false);
   const { train, heldOut } = splitText(readCorpus(stringFlag(p, 'corpus') ?? '.'));
   const trainer = Trainer.fresh(train, heldOut, settings);
+  await trainer.useThreads(numberFlag(p, 'threads', 1, 1, 64), __dirname); // dist/cli.js sits beside dist/trainShard.js
   const { model, stats } = trainer;
 
   trainer.step(); // warm-up: lets V8 optimise the kernels before timing
@@ -48,6 +49,8 @@ export function benchCommand(args: string[]): void {
     trainer.step();
     stepTimes.push(performance.now() - t0);
   }
+  const threads = trainer.threads;
+  await trainer.dispose();
 
   const context = (heldOut || train).slice(0, 2000);
   const ctx = readContext(model, model.vocabulary.encode(context));
@@ -62,6 +65,6 @@ export function benchCommand(args: string[]): void {
     step_ms_batch1: Math.round(stepMs * 1000) / 1000,
     beam7_40_ms: Math.round(beamMs * 10) / 10,
     kernels: simdEnabled() ? 'wasm-simd' : 'typescript',
-    config: { hidden: model.config.hidden, layers: model.config.layers, batch: stats.batch, steps: stats.steps, vocab: model.config.vocab, train_chars: train.length, steps_timed: stepTimes.length, seconds },
+    config: { threads, hidden: model.config.hidden, layers: model.config.layers, batch: stats.batch, steps: stats.steps, vocab: model.config.vocab, train_chars: train.length, steps_timed: stepTimes.length, seconds },
   }));
 }

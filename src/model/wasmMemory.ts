@@ -3,9 +3,11 @@
 // enableSimd, `floats(n)` places model buffers (parameters, gradients, activations) there, and
 // kernels.ts hands products whose operands all live there to WebAssembly. Without it (tests of
 // the reference loops, Float64 gradient checks) everything stays in ordinary typed arrays.
-// The memory is shared, so growing it never detaches the views already handed out; a buffer's
-// block returns to a free list when its view is garbage collected, so owners must keep the
-// view they were given (subarrays of it are fine while it lives).
+// The memory is shared, so growing it never detaches the views already handed out, and the
+// threads of a parallel training step work in one memory (each allocating through the bump
+// pointer kept at its address 0). A buffer's block returns to its thread's free list when its
+// view is garbage collected, so owners must keep the view they were given (subarrays of it are
+// fine while it lives).
 
 export interface SimdGemm {
   gemmDot(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
@@ -18,9 +20,10 @@ const MAX_PAGES = 16_384;
 
 interface Arena {
   memory: WebAssembly.Memory;
+  wasm: Uint8Array; // the module's bytes, for other threads to instantiate
   gemm: SimdGemm;
   buffers: Set<ArrayBufferLike>; // every buffer object the memory has had (one per growth)
-  top: number; // bytes handed out from the bottom
+  top: Int32Array; // [0]: bytes handed out from the bottom, shared by the threads
   free: Map<number, number[]>; // block size in bytes → free block addresses
   registry: FinalizationRegistry<{ address: number; bytes: number }>;
 }
@@ -28,18 +31,26 @@ interface Arena {
 let arena: Arena | undefined;
 
 /**
- * Instantiates the SIMD kernels from dist/gemm.wasm's bytes; from now on `floats` allocates in
- * their memory. Returns the way back (buffers already handed out stay valid).
+ * Instantiates the SIMD kernels from dist/gemm.wasm's bytes, in a new memory or in `shared`, the
+ * memory of another thread (simdMemory()); from now on `floats` allocates in it. Returns the
+ * way back (buffers already handed out stay valid).
  */
-export function enableSimd(wasm: Uint8Array): () => void {
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
+export function enableSimd(wasm: Uint8Array, shared?: WebAssembly.Memory): () => void {
+  const memory = shared ?? new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
   const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { memory, abort: () => { throw new Error('gemm.wasm aborted'); } } });
   const free = new Map<number, number[]>();
+  const top = new Int32Array(memory.buffer, 0, 1);
+  if (!shared) top[0] = 16; // the pointer's own 16 bytes
   arena = {
-    memory, gemm: instance.exports as unknown as SimdGemm, buffers: new Set([memory.buffer]), top: 16, free,
+    memory, wasm, gemm: instance.exports as unknown as SimdGemm, buffers: new Set([memory.buffer]), top, free,
     registry: new FinalizationRegistry(({ address, bytes }) => free.get(bytes)?.push(address) ?? free.set(bytes, [address])),
   };
   return () => (arena = undefined);
+}
+
+/** The kernels' module and the memory they work in, for another thread to share (enableSimd's arguments). */
+export function simdShare(): { wasm: Uint8Array; memory: WebAssembly.Memory } | undefined {
+  return arena && { wasm: arena.wasm, memory: arena.memory };
 }
 
 /** Whether the SIMD kernels are in use. */
@@ -53,18 +64,22 @@ export function floats(n: number): Float32Array {
   const bytes = Math.max(16, Math.ceil((n * 4) / 16) * 16); // 16-byte aligned blocks
   let address = arena.free.get(bytes)?.pop();
   if (address === undefined) {
-    address = arena.top;
-    arena.top += bytes;
-    const short = arena.top - arena.memory.buffer.byteLength;
-    if (short > 0) {
-      arena.memory.grow(Math.ceil(short / PAGE));
-      arena.buffers.add(arena.memory.buffer);
-    }
+    address = Atomics.add(arena.top, 0, bytes);
+    const short = address + bytes - arena.memory.buffer.byteLength;
+    if (short > 0) arena.memory.grow(Math.ceil(short / PAGE));
   }
-  const view = new Float32Array(arena.memory.buffer, address, n);
+  const view = floatsAt(address, n);
   view.fill(0);
   arena.registry.register(view, { address, bytes });
   return view;
+}
+
+/** A view of n floats at a byte address of the kernels' memory (a buffer another thread allocated). */
+export function floatsAt(address: number, n: number): Float32Array {
+  if (!arena) throw new Error('floatsAt needs the SIMD kernels enabled');
+  const buffer = arena.memory.buffer; // a newer object once any thread has grown the memory
+  arena.buffers.add(buffer);
+  return new Float32Array(buffer, address, n);
 }
 
 /** The products' entry points and the byte address of a buffer in their memory, or undefined when `x` lives elsewhere. */

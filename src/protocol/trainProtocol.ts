@@ -24,6 +24,7 @@ export interface TrainJob extends FileSelection {
   fresh: boolean;
   settings: TrainSettings; // for a new model; a resumed one keeps its own
   seconds: number; // training-time budget of this run
+  threads: number; // threads each step may use (the batch's streams are split over them)
 }
 
 /** What a finished (or cancelled) run did, as the command returns it. */

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { CheckpointError } from '../model/checkpoint';
 import type { HostToTrainWorker, TrainErrorCode, TrainJob, TrainSummary, TrainWorkerToHost } from '../protocol/trainProtocol';
 import { loadCheckpointFile, saveCheckpointFile } from './checkpointFile';
-import { CorpusError, describeCorpus, readCorpus, splitText } from './corpus';
+import { CorpusError, describeCorpus, readCorpus, splitText, type CorpusSkips } from './corpus';
 import { Trainer } from './trainer';
 import { trainLoop } from './trainLoop';
 
@@ -17,7 +17,8 @@ export class TrainService {
   private readonly runs = new Map<number, AbortController>();
   private pausedUntil = 0;
 
-  constructor(private readonly post: (message: TrainWorkerToHost) => void) {}
+  /** `distDir` holds dist/trainShard.js for runs on several threads; without it runs use one. */
+  constructor(private readonly post: (message: TrainWorkerToHost) => void, private readonly distDir?: string) {}
 
   handle(message: HostToTrainWorker): void {
     switch (message.type) {
@@ -52,8 +53,22 @@ export class TrainService {
     const corpus = readCorpus(job.roots, job);
     const { train, heldOut } = splitText(corpus);
     const trainer = resumeFrom ? Trainer.resume(resumeFrom, train, heldOut) : Trainer.fresh(train, heldOut, job.settings);
+    if (this.distDir) await trainer.useThreads(job.threads, this.distDir);
+    try {
+      return await this.loop(id, job, signal, trainer, corpus.files.length, {
+        summary: describeCorpus(corpus), skipped: corpus.skipped, trainChars: train.length, resumedAtStep: resumeFrom ? resumeFrom.training.step : null,
+      });
+    } finally {
+      await trainer.dispose();
+    }
+  }
+
+  private async loop(
+    id: number, job: TrainJob, signal: AbortSignal, trainer: Trainer, files: number,
+    read: { summary: string; skipped: CorpusSkips; trainChars: number; resumedAtStep: number | null },
+  ): Promise<TrainSummary> {
     const stats = trainer.stats, end = stats.seconds + job.seconds;
-    this.post({ type: 'didReadCorpus', id, summary: describeCorpus(corpus), skipped: corpus.skipped, trainChars: train.length, resumedAtStep: resumeFrom ? resumeFrom.training.step : null });
+    this.post({ type: 'didReadCorpus', id, ...read });
     await trainLoop(trainer, {
       seconds: job.seconds,
       signal,
@@ -73,7 +88,7 @@ export class TrainService {
       },
     });
     const last = stats.history[stats.history.length - 1];
-    return { checkpointPath: job.checkpointPath, step: stats.step, seconds: stats.seconds, heldoutBpc: last?.heldoutBpc ?? null, files: corpus.files.length, cancelled: signal.aborted };
+    return { checkpointPath: job.checkpointPath, step: stats.step, seconds: stats.seconds, heldoutBpc: last?.heldoutBpc ?? null, files, cancelled: signal.aborted };
   }
 
   private fail(id: number, code: TrainErrorCode, error: string): void {

@@ -11,7 +11,7 @@ const port = parentPort;
 if (!port) throw new Error('trainWorker.js runs as a worker thread, started by the Cellscope extension');
 // The host passes the extension's folder, where dist/gemm.wasm is (tests from sources may not).
 const root = (workerData as { root?: string } | undefined)?.root;
-if (root) useSimdKernels(path.join(root, 'dist'));
-const service = new TrainService((message) => port.postMessage(message));
+const simd = root !== undefined && useSimdKernels(path.join(root, 'dist'));
+const service = new TrainService((message) => port.postMessage(message), simd ? path.join(root, 'dist') : undefined);
 port.on('message', (message: HostToTrainWorker) => service.handle(message));
 port.postMessage({ type: 'ready', protocolVersion: TRAIN_PROTOCOL_VERSION });

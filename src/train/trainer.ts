@@ -9,9 +9,10 @@ import { carryState, createActivations, networkBackward, networkForward, network
 import { paramViews, type ParamViews } from '../model/params';
 import { sampleText } from '../model/sampler';
 import { Vocabulary } from '../model/vocabulary';
-import { floats } from '../model/wasmMemory';
+import { floats, simdEnabled } from '../model/wasmMemory';
 import { Rng } from '../util/rng';
 import { evaluateBpc } from './evaluate';
+import { ShardPool, shardSizes } from './shardPool';
 import { StreamBatcher } from './streamBatcher';
 import { CorpusError } from './corpus';
 
@@ -35,7 +36,8 @@ export class Trainer {
   readonly grads: Float32Array; // parameter layout
   private readonly d: ParamViews; // named views into grads
   private readonly adam: AdamState;
-  private readonly acts: Activations;
+  private acts: Activations; // the streams this thread computes: all of them, or the first shard
+  private shards: { pool: ShardPool; inputs: Uint16Array; targets: Uint16Array } | undefined; // (T, B) each
   private readonly batcher: StreamBatcher;
   private readonly heldOut: Uint16Array; // (≤ HELDOUT_SAMPLE_CHARS)
   private readonly rng: Rng;
@@ -70,19 +72,54 @@ export class Trainer {
     return new Trainer(modelFromCheckpoint(cp), train, heldOut, { ...cp.training }, cp.adamM, cp.adamV);
   }
 
+  /**
+   * Spreads each step over `threads` threads (helpers from `distDir`/trainShard.js), when the
+   * SIMD kernels are on and the batch has streams enough; one thread otherwise.
+   */
+  async useThreads(threads: number, distDir: string): Promise<void> {
+    const sizes = shardSizes(this.stats.batch, threads);
+    if (sizes.length < 2 || !simdEnabled() || this.shards) return;
+    const { config } = this.model, T = this.stats.steps, B = this.stats.batch;
+    const pool = await ShardPool.start(this.model.params, config, sizes, T, distDir);
+    this.acts = createActivations(config, sizes[0], T);
+    this.shards = { pool, inputs: new Uint16Array(T * B), targets: new Uint16Array(T * B) };
+  }
+
+  /** Threads each step runs on. */
+  get threads(): number {
+    return 1 + (this.shards?.pool.helperCount ?? 0);
+  }
+
+  /** Stops the helper threads, if any. */
+  async dispose(): Promise<void> {
+    await this.shards?.pool.dispose();
+    this.shards = undefined;
+  }
+
   /** One batch: forward, loss, backward, clip, Adam. Returns the batch's loss in bits/char. */
   step(): number {
-    const { acts, model, stats } = this;
-    if (this.batcher.next(acts.inputs, acts.targets)) resetState(acts);
+    const { acts, model, stats, shards } = this;
+    if (shards) {
+      const B = stats.batch, b0 = acts.batch, T = stats.steps, wrapped = this.batcher.next(shards.inputs, shards.targets);
+      shards.pool.begin(shards.inputs, shards.targets, B, wrapped);
+      for (let t = 0; t < T; t++) {
+        acts.inputs.set(shards.inputs.subarray(t * B, t * B + b0), t * b0);
+        acts.targets.set(shards.targets.subarray(t * B, t * B + b0), t * b0);
+      }
+      if (wrapped) resetState(acts);
+    } else if (this.batcher.next(acts.inputs, acts.targets)) {
+      resetState(acts);
+    }
     networkForward(model.p, acts);
-    const loss = networkLoss(acts);
+    const own = networkLoss(acts);
     this.grads.fill(0);
     networkBackward(this.d, model.p, acts);
+    const loss = shards ? shards.pool.finish(this.grads, own, acts.batch, stats.batch) : own;
     clipGradients(this.grads, DEFAULT_ADAM.clipNorm);
     adamStep(model.params, this.grads, this.adam, { ...DEFAULT_ADAM, lr: stats.lr });
     carryState(acts);
     stats.step = this.adam.step;
-    stats.charsSeen += acts.batch * acts.steps;
+    stats.charsSeen += stats.batch * stats.steps;
     stats.cursor = this.batcher.cursor;
     return loss / Math.LN2;
   }

@@ -3,6 +3,7 @@
 // lifetime. The training itself runs in a worker thread (trainWorker.ts); this file relays.
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
@@ -184,6 +185,8 @@ export class TrainingController implements vscode.Disposable {
     return {
       ...files, checkpointPath, fresh,
       seconds: c.get<number>('timeBudgetSeconds') ?? 600,
+      // 0: half the cores, so that the editor and completions keep the rest.
+      threads: c.get<number>('threads') || Math.max(1, Math.floor(os.availableParallelism() / 2)),
       settings: {
         hidden: c.get<number>('hiddenSize') ?? 128, layers: c.get<number>('layers') ?? 2,
         batch: c.get<number>('batchSize') ?? 32, steps: c.get<number>('sequenceLength') ?? 64, lr: c.get<number>('learningRate') ?? 2e-3, seed: 1,

@@ -24,7 +24,7 @@ const createWorker = () => new Worker(`require('tsx/cjs'); require(${JSON.string
 function job(dir: string, extra: Partial<TrainJob> = {}): TrainJob {
   return {
     roots: [PROJECT], include: [], exclude: [], maxFileBytes: 1_000_000, checkpointPath: path.join(dir, 'model.cellscope'),
-    fresh: false, settings: { hidden: 16, layers: 1, batch: 4, steps: 16, lr: 1e-2, seed: 1 }, seconds: 1, ...extra,
+    fresh: false, settings: { hidden: 16, layers: 1, batch: 4, steps: 16, lr: 1e-2, seed: 1 }, seconds: 1, threads: 1, ...extra,
   };
 }
 
