@@ -1,6 +1,6 @@
 // Cellscope's engine beside the PyTorch reference (../shared/anchor/torch_charlstm.py), same
-// corpus, same model, one run after the other on this machine. Prints one JSON line: both
-// figures and Cellscope's ratio to PyTorch's best thread setting.
+// corpus, same model, one run after the other on this machine, each on 1 and on 2 threads.
+// Prints one JSON line: all figures and the ratio of Cellscope's best to PyTorch's best.
 //   usage: node scripts/benchAnchor.js [--hidden 256 --layers 2 --batch 32 --steps 64]
 //                                      [--seconds 60] [--corpus DIR]
 // Installs what the reference needs when missing (Debian's python3-torch and OpenBLAS; the
@@ -44,24 +44,25 @@ function ensureCorpus() {
 ensureTorch();
 const corpus = ensureCorpus();
 const model = ['--hidden', a.hidden, '--layers', a.layers, '--batch', a.batch, '--steps', a.steps];
-log(`cellscope bench on ${corpus} for ${a.seconds} s`);
-const cellscope = JSON.parse(sh(process.execPath, [path.join(root, 'dist', 'cli.js'), 'bench', '--corpus', corpus, '--seconds', a.seconds, ...model]));
-const torch = {};
+const cellscope = {}, torch = {};
 for (const threads of ['1', '2']) {
+  log(`cellscope bench, ${threads} thread(s), on ${corpus} for ${a.seconds} s`);
+  cellscope[`threads_${threads}`] = JSON.parse(sh(process.execPath, [path.join(root, 'dist', 'cli.js'), 'bench', '--corpus', corpus, '--seconds', a.seconds, ...model, '--threads', threads]));
   log(`PyTorch, ${threads} thread(s), for ${a.seconds} s`);
   torch[`threads_${threads}`] = JSON.parse(sh('/usr/bin/python3', [path.join(shared, 'anchor', 'torch_charlstm.py'), corpus, ...model, '--threads', threads, '--budget', a.seconds]));
 }
-const runs = Object.values(torch);
-const best = (key, better) => runs.map((r) => r[key]).reduce((x, y) => (better(y, x) ? y : x));
-const fastest = { train: best('train_chars_per_s', (y, x) => y > x), step: best('step_ms_batch1', (y, x) => y < x), beam: best('beam7_40chars_ctx2000_ms', (y, x) => y < x) };
+/** The best figure of either side's runs: the largest, or (`lower`) the smallest. */
+const best = (runs, key, lower) => Object.values(runs).map((r) => r[key]).reduce((x, y) => ((lower ? y < x : y > x) ? y : x));
+const fastest = { train: best(torch, 'train_chars_per_s'), step: best(torch, 'step_ms_batch1', true), beam: best(torch, 'beam7_40chars_ctx2000_ms', true) };
+const ours = { train: best(cellscope, 'train_chars_per_s'), step: best(cellscope, 'step_ms_batch1', true), beam: best(cellscope, 'beam7_40_ms', true) };
 console.log(JSON.stringify({
   config: { hidden: +a.hidden, layers: +a.layers, batch: +a.batch, steps: +a.steps, seconds: +a.seconds, corpus },
   cellscope,
   pytorch: torch,
   // > 1 means Cellscope is faster than PyTorch's best thread setting.
   ratio: {
-    train_chars_per_s: +(cellscope.train_chars_per_s / fastest.train).toFixed(4),
-    step_ms_batch1: +(fastest.step / cellscope.step_ms_batch1).toFixed(4),
-    beam7_40_ms: +(fastest.beam / cellscope.beam7_40_ms).toFixed(4),
+    train_chars_per_s: +(ours.train / fastest.train).toFixed(4),
+    step_ms_batch1: +(fastest.step / ours.step).toFixed(4),
+    beam7_40_ms: +(fastest.beam / ours.beam).toFixed(4),
   },
 }));
