@@ -42,6 +42,7 @@ window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
     $('note').textContent = '';
   } else if (m.type === 'showCells') {
     shape = { layers: m.layers, hidden: m.hidden };
+    cell = m.cell;
     $('status').textContent = m.status;
     showControls(m.named);
   } else {
@@ -103,9 +104,7 @@ function colour(v: number): string {
 }
 
 function showText(m: Extract<HostToPanel, { type: 'showText' }>): void {
-  shown = m;
-  cell = m.cell;
-  syncControls();
+  shown = m; // its cell may be one the user has since moved on from: the controls keep theirs
   $('message').textContent = '';
   $('note').textContent = m.note;
   const code = $('code'), chars = [...m.text];

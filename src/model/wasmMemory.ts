@@ -37,7 +37,7 @@ let arena: Arena | undefined;
  */
 export function enableSimd(wasm: Uint8Array, shared?: WebAssembly.Memory): () => void {
   const memory = shared ?? new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), { env: { memory, abort: () => { throw new Error('gemm.wasm aborted'); } } });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm.slice()), { env: { memory, abort: () => { throw new Error('gemm.wasm aborted'); } } });
   const free = new Map<number, number[]>();
   const top = new Int32Array(memory.buffer, 0, 1);
   if (!shared) top[0] = 16; // the pointer's own 16 bytes

@@ -8,8 +8,8 @@ import type { CellRef } from '../inspect/trace';
 export type HostToPanel =
   /** Host: there is nothing to show, and why (no model, no editor, a binary file…). */
   | { type: 'showMessage'; text: string }
-  /** Host: the model's shape and its named cells (empty while discovery runs). */
-  | { type: 'showCells'; layers: number; hidden: number; named: NamedCell[]; status: string }
+  /** Host: the model's shape, its named cells (empty while discovery runs) and the cell shown. */
+  | { type: 'showCells'; layers: number; hidden: number; named: NamedCell[]; status: string; cell: CellRef }
   /** Host: a stretch of the active editor's text coloured by one cell. */
   | {
       type: 'showText'; fileName: string; text: string; start: number; // UTF-16 offset of text in the document

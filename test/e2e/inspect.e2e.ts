@@ -2,7 +2,7 @@
 // Show Activations" opens a webview beside the editor with the file's characters coloured by
 // a cell, the discovered cells named (if-statement, comment, depth); picking another cell
 // changes the colours; hovering shows the model's guesses; clicking moves the editor's cursor;
-// a hostile file renders as text and runs nothing.
+// edits show up; a hostile file renders as text and runs nothing.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -65,8 +65,8 @@ describe('end to end: the activation panel in VS Code (code-server + Chromium)',
     // Another cell: the forget gate of cell 3 of layer 2.
     await frame.locator('#index input').fill('3');
     await frame.locator('vscode-radio[value="forget"]').click();
-    await wb.waitFor('new colours', async () => JSON.stringify(await backgrounds(frame)) !== JSON.stringify(first));
-    assert.match(await frame.locator('#code').getAttribute('aria-label') ?? '', /forget gate of L\d#3/);
+    await wb.waitFor('the forget gate of cell 3', async () => /forget gate of L\d#3/.test(await frame.locator('#code').getAttribute('aria-label') ?? ''));
+    assert.notDeepEqual(await backgrounds(frame), first, 'new colours');
 
     // Hover: the model's five guesses; click: the editor's cursor goes there.
     const span = frame.locator('#code span').nth(main.indexOf('return'));
@@ -75,6 +75,12 @@ describe('end to end: the activation panel in VS Code (code-server + Chromium)',
     await span.click();
     const line = main.slice(0, main.indexOf('return')).split('\n').length;
     await wb.waitFor('the cursor at the clicked character', async () => (await wb!.cursor()).startsWith(`Ln ${line},`));
+
+    // Edits: the panel follows them once typing pauses.
+    await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await wb.page.keyboard.press('Control+End');
+    await wb.page.keyboard.type('int edited;');
+    await wb.waitFor('the edit in the panel', async () => (await frame.locator('#code').textContent())!.endsWith('}\nint edited;'));
 
     // A hostile file: its characters shown as they are, nothing run.
     await wb.openFile('hostile.c');
