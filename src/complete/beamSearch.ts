@@ -4,7 +4,7 @@
 // no vscode, no I/O; the caller owns cancellation through `shouldStop`.
 
 import { carryRow, readContext, setRowState, type LstmState } from '../model/inference';
-import { createActivations, networkForward } from '../model/network';
+import { networkForward, scratchActivations } from '../model/network';
 import { logSumExp } from '../model/outputLayer';
 import type { Model } from '../model/model';
 
@@ -42,7 +42,7 @@ export const runToMaxChars = (): BeamEnd => 'no';
 export function beamSearch(model: Model, context: string | { state: LstmState; logits: Float32Array }, opts: BeamOptions): BeamResult[] {
   const V = model.config.vocab, width = opts.width;
   const start = typeof context === 'string' ? readContext(model, model.vocabulary.encode(context)) : context;
-  const acts = createActivations(model.config, width, 1);
+  const acts = scratchActivations(model.config, width, 1);
   acts.logits.set(start.logits, 0);
   let beams: Beam[] = [{ chars: [], logprobs: [], logprob: 0, finished: false, row: 0 }];
   for (let len = 0; len < opts.maxChars && beams.some((b) => !b.finished); len++) {

@@ -4,7 +4,7 @@
 // golden tests cover it.
 // Dimension legend: L layers, B streams, H hidden, V vocabulary.
 
-import { carryState, createActivations, networkForward, type Activations } from './network';
+import { carryState, firstSteps, networkForward, scratchActivations, type Activations } from './network';
 import type { Model } from './model';
 
 /** The LSTM state of one stream after some text. */
@@ -27,12 +27,11 @@ export function readContext(
   model: Model, ids: Uint16Array, start?: LstmState, onChunk?: (acts: Activations, pos: number) => boolean | void,
 ): { state: LstmState; logits: Float32Array } {
   const { hidden: H, layers: L, vocab: V } = model.config;
-  let acts: Activations | undefined;
+  const chunk = scratchActivations(model.config, 1, CONTEXT_CHUNK);
   const state: LstmState = start ? { h: start.h.slice(), c: start.c.slice() } : { h: new Float32Array(L * H), c: new Float32Array(L * H) };
   const logits = new Float32Array(V);
   for (let pos = 0; pos < ids.length; pos += CONTEXT_CHUNK) {
-    const T = Math.min(CONTEXT_CHUNK, ids.length - pos);
-    if (acts?.steps !== T) acts = createActivations(model.config, 1, T);
+    const T = Math.min(CONTEXT_CHUNK, ids.length - pos), acts = firstSteps(chunk, T);
     acts.inputs.set(ids.subarray(pos, pos + T));
     acts.layers.forEach((a, l) => {
       a.h0.set(state.h.subarray(l * H, (l + 1) * H));

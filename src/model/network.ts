@@ -56,6 +56,39 @@ export function createActivations(config: ModelConfig, batch: number, steps: num
   };
 }
 
+// Scratch buffers per model (per config object) and shape: see scratchActivations.
+const scratch = new WeakMap<ModelConfig, Map<string, Activations>>();
+
+/**
+ * Activations of this shape kept for as long as the model's config lives, for passes that end
+ * within one call (reading context, beam search, evaluation, sampling): buffers in the SIMD
+ * kernels' memory are only reclaimed when the garbage collector notices their views, which a
+ * pass per keystroke would outrun. One user at a time; the initial state (h0, c0) is what the
+ * last user left: set it.
+ */
+export function scratchActivations(config: ModelConfig, batch: number, steps: number): Activations {
+  let shapes = scratch.get(config);
+  if (!shapes) scratch.set(config, (shapes = new Map()));
+  const key = `${batch}×${steps}`;
+  let acts = shapes.get(key);
+  if (!acts) shapes.set(key, (acts = createActivations(config, batch, steps)));
+  return acts;
+}
+
+/** The first `steps` steps of `acts`, sharing its buffers (time-major: a prefix of each). */
+export function firstSteps(acts: Activations, steps: number): Activations {
+  if (steps === acts.steps) return acts;
+  const N = acts.batch * steps, { hidden: H, vocab: V } = acts.config;
+  return {
+    ...acts, steps,
+    inputs: acts.inputs.subarray(0, N), targets: acts.targets.subarray(0, N),
+    layers: acts.layers.map((a) => ({
+      ...a, gates: a.gates.subarray(0, N * 4 * H), c: a.c.subarray(0, N * H), tanhC: a.tanhC.subarray(0, N * H), h: a.h.subarray(0, N * H), dh: a.dh.subarray(0, N * H),
+    })),
+    logits: acts.logits.subarray(0, N * V), dLogits: acts.dLogits.subarray(0, N * V), dPre: acts.dPre.subarray(0, N * 4 * H),
+  };
+}
+
 /** Runs the network over `acts.inputs` from the states in each layer's h0/c0; fills logits. */
 export function networkForward(p: ParamViews, acts: Activations): void {
   const { config, batch: B, steps: T } = acts, { hidden: H, vocab: V } = config, N = B * T, G = 4 * H;

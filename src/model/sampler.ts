@@ -1,7 +1,7 @@
 // Temperature sampling, as in char-rnn's sample.lua: softmax(logits / temperature), drawn with
 // a coin in [0, 1) that the caller supplies (from a seeded Rng), so samples are reproducible.
 
-import { carryState, createActivations, networkForward } from './network';
+import { carryState, networkForward, scratchActivations } from './network';
 import { readContext, setRowState } from './inference';
 import type { Model } from './model';
 import type { Vec } from './kernels';
@@ -25,7 +25,7 @@ export function sampleId(logits: Vec, offset: number, vocab: number, temperature
 export function sampleText(model: Model, prime: string, length: number, temperature: number, rng: Rng): string {
   const V = model.config.vocab;
   const context = readContext(model, model.vocabulary.encode(prime));
-  const acts = createActivations(model.config, 1, 1);
+  const acts = scratchActivations(model.config, 1, 1);
   setRowState(acts, 0, context.state);
   acts.logits.set(context.logits);
   const out = new Uint16Array(length);

@@ -3,25 +3,18 @@
 // products are matrix-matrix; the figure differs from a single stream's only by the B
 // restarts, a negligible share of a large text.
 
-import { carryState, createActivations, networkForward, networkLoss, type Activations } from '../model/network';
+import { carryState, firstSteps, networkForward, networkLoss, resetState, scratchActivations } from '../model/network';
 import type { Model } from '../model/model';
 
 export function evaluateBpc(model: Model, ids: Uint16Array, batch: number, steps: number): number {
   const B = Math.max(1, Math.min(batch, ids.length - 1));
   const S = Math.floor((ids.length - 1) / B); // predictions per stream
   if (S < 1) return NaN;
-  let acts: Activations | undefined;
+  const chunk = scratchActivations(model.config, B, steps);
+  resetState(chunk);
   let nats = 0;
   for (let pos = 0; pos < S; pos += steps) {
-    const T = Math.min(steps, S - pos);
-    if (acts?.steps !== T) { // the last, shorter chunk: new buffers (zeroed), the carried state moved over
-      const previous = acts;
-      acts = createActivations(model.config, B, T);
-      previous?.layers.forEach((p, l) => {
-        acts!.layers[l].h0.set(p.h0);
-        acts!.layers[l].c0.set(p.c0);
-      });
-    }
+    const acts = firstSteps(chunk, Math.min(steps, S - pos)), T = acts.steps; // the last chunk may be shorter
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
         acts.inputs[t * B + b] = ids[b * S + pos + t];

@@ -8,7 +8,10 @@ import { createModel } from '../../src/model/model';
 import { createActivations, networkBackward, networkForward, networkLoss } from '../../src/model/network';
 import { paramViews } from '../../src/model/params';
 import { Vocabulary } from '../../src/model/vocabulary';
-import { enableSimd, floats, simdAddress } from '../../src/model/wasmMemory';
+import { enableSimd, floats, simdAddress, simdShare } from '../../src/model/wasmMemory';
+import { readContext } from '../../src/model/inference';
+import { beamSearch, runToMaxChars } from '../../src/complete/beamSearch';
+import { evaluateBpc } from '../../src/train/evaluate';
 import { Rng } from '../../src/util/rng';
 import { buildGemmWasm } from './gemmWasm';
 
@@ -46,6 +49,20 @@ describe('SIMD kernels', function () {
       }
     });
   }
+
+  it('passes per keystroke (context, beam search, evaluation) reuse their buffers: the memory stays the same size', () => {
+    const text = 'while (x) { y(); } // z\n'.repeat(50), vocabulary = Vocabulary.fromText(text);
+    const model = createModel(vocabulary, 32, 2, new Rng(9)), ids = vocabulary.encode(text);
+    const pass = (i: number) => {
+      const context = readContext(model, ids.subarray(0, 300 + i));
+      beamSearch(model, context, { width: 7, maxChars: 20, endsAt: runToMaxChars });
+      evaluateBpc(model, ids, 4, 16);
+    };
+    pass(0);
+    const size = simdShare()!.memory.buffer.byteLength;
+    for (let i = 1; i < 300; i++) pass(i);
+    assert.equal(simdShare()!.memory.buffer.byteLength, size);
+  });
 
   it('a training step gives the same loss and gradients as the reference', () => {
     const text = 'if (a) { b(); } /* c */ "d"\n'.repeat(4);
