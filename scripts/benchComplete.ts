@@ -97,13 +97,14 @@ function quality(model: Model, files: string[], lines: number) {
   let exact10 = 0, chars = 0, keystrokes = 0;
   for (const { file, start, end } of samples) {
     const doc = `${file}:${start}`, before = files[file].slice(0, start), line = files[file].slice(start, end);
-    const at = (typed: number) => suggest(model, cache, doc, before + line.slice(0, typed), start + typed, DEFAULTS, () => false)[0]?.text ?? '';
-    const first = at(0);
-    if (first.slice(0, 10) === line.slice(0, 10) && first.length >= Math.min(10, line.length)) exact10++;
-    // A user types the line, pressing Tab whenever the suggestion is what comes next.
+    const at = (typed: number, options = DEFAULTS) => suggest(model, cache, doc, before + line.slice(0, typed), start + typed, options, () => false)[0]?.text ?? '';
+    // The top beam itself (no confidence cut) against the line's first 10 characters.
+    const top = at(0, { ...DEFAULTS, minProbability: 0 });
+    if (top.slice(0, 10) === line.slice(0, 10)) exact10++;
+    // A user types the line, pressing Tab whenever the suggestion (as shown by default) is what comes next.
     let typed = 0;
     while (typed < line.length) {
-      const s = typed === 0 ? first : at(typed);
+      const s = at(typed);
       keystrokes++;
       typed += s && line.startsWith(s, typed) ? s.length : 1;
     }

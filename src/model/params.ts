@@ -79,13 +79,19 @@ export function paramViews(slab: Vec, config: ModelConfig): ParamViews {
 /**
  * char-rnn's initialisation: every parameter uniform in ±0.08, then the forget-gate bias set
  * to 1 so that early training remembers. (PyTorch has two biases; the sum is what counts,
- * so bias_ih carries the 1 and bias_hh the 0.)
+ * so bias_ih carries the 1 and bias_hh the 0.) One exception, by measurement: layer 0's input
+ * weights, whose columns are the characters' embeddings, are uniform in ±1, the scale of the
+ * gate inputs that PyTorch's N(0, 1) embedding gives. At ±0.08 the first layer barely hears
+ * its input, and held-out bits/char after 4 minutes on the kernel corpus were 2.99 instead of
+ * 2.38 (README, Figures).
  */
 export function initParams(slab: Vec, config: ModelConfig, rng: Rng): void {
   for (let i = 0; i < slab.length; i++) slab[i] = (rng.next() * 2 - 1) * 0.08;
-  const H = config.hidden;
-  for (const layer of paramViews(slab, config).layers) {
+  const H = config.hidden, layers = paramViews(slab, config).layers;
+  for (const layer of layers) {
     layer.biasIh.fill(1, H, 2 * H);
     layer.biasHh.fill(0, H, 2 * H);
   }
+  const embedding = layers[0].weightIh;
+  for (let i = 0; i < embedding.length; i++) embedding[i] = rng.next() * 2 - 1;
 }
