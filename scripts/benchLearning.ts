@@ -1,0 +1,43 @@
+// A learning curve: trains a fresh model on a corpus and prints held-out bits/char (the first
+// 200,000 held-out characters, as `cellscope eval --chars 200000` reads them) after every
+// minute of training time, as one JSON line. Evaluation time is not counted as training time.
+//   usage: npm run bench:learning -- [--corpus /tmp/kernel] [--hidden 256] [--threads 2] [--seconds 300]
+
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readCorpus, splitText } from '../src/train/corpus';
+import { evaluateBpc } from '../src/train/evaluate';
+import { Trainer } from '../src/train/trainer';
+import { useSimdKernels } from '../src/util/simdKernels';
+
+async function main(): Promise<void> {
+  const { values: a } = parseArgs({ options: {
+    corpus: { type: 'string', default: '/tmp/kernel' }, hidden: { type: 'string', default: '256' },
+    threads: { type: 'string', default: String(os.availableParallelism()) }, seconds: { type: 'string', default: '300' },
+  } });
+  const dist = path.resolve(__dirname, '..', 'dist');
+  const simd = useSimdKernels(dist);
+  const { train, heldOut } = splitText(readCorpus(a.corpus!));
+  const trainer = Trainer.fresh(train, heldOut, { hidden: Number(a.hidden), layers: 2, batch: 32, steps: 64, lr: 2e-3, seed: 1 });
+  await trainer.useThreads(Number(a.threads), dist);
+  const ids = trainer.model.vocabulary.encode(heldOut.slice(0, 200_000));
+  const curve: Record<string, number> = {};
+  let trained = 0;
+  for (let minute = 1; minute * 60 <= Number(a.seconds); minute++) {
+    while (trained < minute * 60_000) {
+      const started = performance.now();
+      trainer.step();
+      trained += performance.now() - started;
+    }
+    curve[`${minute}min`] = Math.round(evaluateBpc(trainer.model, ids, 32, 64) * 1000) / 1000;
+    process.stderr.write(`${minute} min: step ${trainer.stats.step}, held-out ${curve[`${minute}min`]} bpc\n`);
+  }
+  console.log(JSON.stringify({ hidden: Number(a.hidden), threads: trainer.threads, kernels: simd ? 'wasm-simd' : 'typescript', steps: trainer.stats.step, heldout_bpc: curve }));
+  await trainer.dispose();
+}
+
+main().catch((err) => {
+  console.error(err.message ?? err);
+  process.exit(1);
+});
