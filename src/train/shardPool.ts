@@ -25,6 +25,10 @@ export interface ShardSetup {
   control: number;
 }
 
+// A helper's step takes what the main thread's does; one that has not answered in a minute is lost.
+const HELPER_WAIT_MS = 1_000;
+const HELPER_TIMEOUT_MS = 60_000;
+
 interface Helper {
   worker: Worker;
   first: number; // its streams: [first, first + batch)
@@ -32,7 +36,7 @@ interface Helper {
   grads: Float32Array;
   loss: Float32Array;
   io: Uint16Array; // inputs then targets, (T, batch) each
-  control: Int32Array; // [go, done, reset, –]
+  control: Int32Array; // [go, done, reset, failed]
   keep: Float32Array[]; // the allocations behind io and control, kept alive with the helper
 }
 
@@ -108,7 +112,12 @@ export class ShardPool {
     for (let i = 0; i < grads.length; i++) grads[i] *= w0;
     for (const h of this.helpers) {
       const go = Atomics.load(h.control, 0);
-      while (Atomics.load(h.control, 1) !== go) Atomics.wait(h.control, 1, Atomics.load(h.control, 1));
+      // Wait on the value just read: if the helper finishes in between, wait returns at once.
+      for (let waited = 0, done = Atomics.load(h.control, 1); done !== go; done = Atomics.load(h.control, 1), waited += HELPER_WAIT_MS) {
+        if (waited >= HELPER_TIMEOUT_MS) throw new Error(`a training thread has not answered for ${HELPER_TIMEOUT_MS / 1000} s`);
+        Atomics.wait(h.control, 1, done, HELPER_WAIT_MS);
+      }
+      if (h.control[3]) throw new Error('a training thread failed (its error is on stderr)');
       const w = h.batch / batch;
       for (let i = 0; i < grads.length; i++) grads[i] += w * h.grads[i];
       loss += w * h.loss[0];
