@@ -64,17 +64,8 @@ export class EngineHost implements vscode.Disposable {
   }
 
   /** The model's cells ranked on the workspace's code (cached beside the model); throws for the caller to report. */
-  async discoverCells(request: FileSelection, token: vscode.CancellationToken): Promise<CellDiscovery | undefined> {
-    const abort = new AbortController();
-    const listener = token.onCancellationRequested(() => abort.abort());
-    try {
-      return await (await this.client()).discoverCells(request, abort.signal);
-    } catch (err) {
-      if (err instanceof WorkerError && err.code === 'cancelled') return undefined;
-      throw err;
-    } finally {
-      listener.dispose();
-    }
+  discoverCells(request: FileSelection, token: vscode.CancellationToken): Promise<CellDiscovery | undefined> {
+    return this.cancellable(token, async (signal) => (await this.client()).discoverCells(request, signal));
   }
 
   /** Sends a request about `document`, mirroring it first if the engine does not have this version (and once more if the mirror proves out of step). */
@@ -82,27 +73,39 @@ export class EngineHost implements vscode.Disposable {
     document: vscode.TextDocument, token: vscode.CancellationToken, what: string,
     send: (engine: EngineClient, doc: { uri: string; version: number; length: number }, signal: AbortSignal) => Promise<T>,
   ): Promise<T | undefined> {
+    try {
+      return await this.cancellable(token, async (signal) => {
+        for (let attempt = 0; ; attempt++) {
+          const engine = await this.client();
+          const uri = document.uri.toString();
+          if (this.synced.get(uri) !== document.version) {
+            engine.didOpen(uri, document.version, document.getText());
+            this.synced.set(uri, document.version);
+          }
+          try {
+            const length = document.offsetAt(document.lineAt(document.lineCount - 1).range.end); // without copying the text
+            return await send(engine, { uri, version: document.version, length }, signal);
+          } catch (err) {
+            if (!(err instanceof WorkerError && err.code === 'outOfSync') || attempt > 0) throw err;
+            this.synced.delete(uri);
+          }
+        }
+      });
+    } catch (err) {
+      this.log.error(`${what} failed in ${document.uri.fsPath}: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  /** Runs `send` with a signal that follows `token`; a request the engine dropped as stale gives undefined. */
+  private async cancellable<T>(token: vscode.CancellationToken, send: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
     const abort = new AbortController();
     const listener = token.onCancellationRequested(() => abort.abort());
     try {
-      for (let attempt = 0; ; attempt++) {
-        const engine = await this.client();
-        const uri = document.uri.toString();
-        if (this.synced.get(uri) !== document.version) {
-          engine.didOpen(uri, document.version, document.getText());
-          this.synced.set(uri, document.version);
-        }
-        try {
-          const length = document.offsetAt(document.lineAt(document.lineCount - 1).range.end); // without copying the text
-          return await send(engine, { uri, version: document.version, length }, abort.signal);
-        } catch (err) {
-          if (!(err instanceof WorkerError && err.code === 'outOfSync') || attempt > 0) throw err;
-          this.synced.delete(uri);
-        }
-      }
+      return await send(abort.signal);
     } catch (err) {
-      if (!(err instanceof WorkerError && err.code === 'cancelled')) this.log.error(`${what} failed in ${document.uri.fsPath}: ${(err as Error).message}`);
-      return undefined;
+      if (err instanceof WorkerError && err.code === 'cancelled') return undefined;
+      throw err;
     } finally {
       listener.dispose();
     }

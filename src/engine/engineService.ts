@@ -26,7 +26,7 @@ interface LoadedModel {
   model: Model;
   cache: StateCache;
   info: ModelInfo;
-  traced?: { uri: string; version: number; start: number; end: number; trace: Trace }; // the last stretch inspected
+  traced?: { uri: string; version: number; start: number; end: number; trace: Trace; saturation: Float32Array }; // the last stretch inspected
 }
 
 export class EngineService {
@@ -84,11 +84,11 @@ export class EngineService {
       const from = cache.stateAt(uri, text, start, stale);
       const trace = from && traceText(model, model.vocabulary.encode(text.slice(start, end)), from.state, stale);
       if (!trace) throw new WorkerError('cancelled', 'cancelled');
-      loaded.traced = { uri, version, start, end, trace };
+      loaded.traced = { uri, version, start, end, trace, saturation: gateSaturation(trace) }; // picking another cell reuses both
     }
-    const { trace } = loaded.traced!;
+    const { trace, saturation } = loaded.traced!;
     const vocabulary = Array.from({ length: model.config.vocab }, (_, id) => model.vocabulary.char(id));
-    return { values: cellValues(trace, cell.layer, cell.index, cell.kind), topIds: trace.topIds, topProbs: trace.topProbs, vocabulary, saturation: gateSaturation(trace) };
+    return { values: cellValues(trace, cell.layer, cell.index, cell.kind), topIds: trace.topIds, topProbs: trace.topProbs, vocabulary, saturation };
   }
 
   /** Ranks the cells on the workspace's code; the result is kept beside the model file, for its step. */

@@ -5,11 +5,11 @@
 
 import { readContext } from '../model/inference';
 import type { Model } from '../model/model';
-import { scoreCells, type CellDiscovery } from './cellScores';
+import { scoreCells, type CellDiscovery, type TraceValues } from './cellScores';
 import { languageOfPath, type SyntaxLanguage } from './languages';
 import type { CharacterLabels } from './labels';
 import type { SyntaxLabeler } from './syntaxLabels';
-import { traceText, type Trace } from './trace';
+import { traceText } from './trace';
 
 // 60,000 characters: enough for stable scores (the paper's figures use a few thousand), a few
 // seconds of reading for an H128 model.
@@ -29,7 +29,7 @@ export async function discoverCells(
   model: Model, labeler: SyntaxLabeler, files: { text: string; language: SyntaxLanguage }[], maxChars: number, shouldStop = () => false,
 ): Promise<CellDiscovery | undefined> {
   const start = readContext(model, model.vocabulary.encode('\n')).state;
-  const traces: Trace[] = [], labels: CharacterLabels[] = [];
+  const traces: TraceValues[] = [], labels: CharacterLabels[] = [];
   let chars = 0;
   for (const file of files) {
     if (chars >= maxChars) break;
@@ -44,11 +44,8 @@ export async function discoverCells(
   return { chars, files: traces.length, ranking: scoreCells(joinTraces(traces, model), joinLabels(labels)) };
 }
 
-function joinTraces(traces: Trace[], model: Model): Trace {
-  return {
-    steps: traces.reduce((n, t) => n + t.steps, 0), layers: model.config.layers, hidden: model.config.hidden,
-    values: concat(traces.map((t) => t.values), Uint8Array), topIds: concat(traces.map((t) => t.topIds), Uint16Array), topProbs: concat(traces.map((t) => t.topProbs), Float32Array),
-  };
+function joinTraces(traces: TraceValues[], model: Model): TraceValues {
+  return { steps: traces.reduce((n, t) => n + t.steps, 0), layers: model.config.layers, hidden: model.config.hidden, values: concat(traces.map((t) => t.values), Uint8Array) };
 }
 
 function joinLabels(labels: CharacterLabels[]): CharacterLabels {
@@ -59,7 +56,7 @@ function joinLabels(labels: CharacterLabels[]): CharacterLabels {
   };
 }
 
-function concat<A extends Uint8Array | Uint16Array | Float32Array>(parts: A[], Type: { new (n: number): A }): A {
+function concat<A extends Uint8Array | Uint16Array>(parts: A[], Type: { new (n: number): A }): A {
   const out = new Type(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

@@ -6,6 +6,9 @@
 import type { CharacterLabels } from './labels';
 import { TRACE_KINDS, type Trace } from './trace';
 
+/** What scoring reads of a trace: the cells' values, not the guesses. */
+export type TraceValues = Pick<Trace, 'steps' | 'layers' | 'hidden' | 'values'>;
+
 export const LABELS = ['if', 'comment', 'string', 'depth', 'column'] as const;
 export type LabelName = (typeof LABELS)[number];
 
@@ -55,7 +58,7 @@ export function describeCell(cell: NamedCell): string {
 }
 
 /** Scores every cell of `trace` against `labels` (one entry per traced character); keeps the `keep` best per label. */
-export function scoreCells(trace: Trace, labels: CharacterLabels, keep = 10): CellRanking {
+export function scoreCells(trace: TraceValues, labels: CharacterLabels, keep = 10): CellRanking {
   const { steps: T, layers: L, hidden: H } = trace, K = TRACE_KINDS.length;
   const flags: Record<'if' | 'comment' | 'string', Uint8Array> = { if: labels.inIf, comment: labels.inComment, string: labels.inString };
   const ranking = Object.fromEntries(LABELS.map((name) => [name, [] as CellScore[]])) as CellRanking;

@@ -40,6 +40,11 @@ interface Helper {
   keep: Float32Array[]; // the allocations behind io and control, kept alive with the helper
 }
 
+/** Copies streams [first, first + count) of a time-major (T, batch) buffer into a (T, count) one. */
+export function copyStreams(from: Uint16Array, batch: number, first: number, to: Uint16Array, count: number, steps: number): void {
+  for (let t = 0; t < steps; t++) to.set(from.subarray(t * batch + first, t * batch + first + count), t * count);
+}
+
 /** Shard sizes: `batch` streams over `threads` threads, as even as can be. */
 export function shardSizes(batch: number, threads: number): number[] {
   const n = Math.max(1, Math.min(threads, batch));
@@ -61,7 +66,8 @@ export class ShardPool {
     let first = sizes[0];
     try {
       for (const batch of sizes.slice(1)) {
-        const grads = floats(params.length), loss = floats(4), ioBlock = floats(Math.ceil((2 * steps * batch) / 2) + 4), controlBlock = floats(4);
+        // io holds 2·T·batch 16-bit ids: T·batch floats' worth.
+        const grads = floats(params.length), loss = floats(4), ioBlock = floats(steps * batch), controlBlock = floats(4);
         const setup: ShardSetup = {
           wasm, memory, config, batch, steps, count: params.length,
           params: paramsAt, grads: simdAddress(grads)!, loss: simdAddress(loss)!, io: simdAddress(ioBlock)!, control: simdAddress(controlBlock)!,
@@ -92,13 +98,9 @@ export class ShardPool {
   /** Hands each helper its streams of the batch (time-major (T, B) `inputs`/`targets`) and sets it going. */
   begin(inputs: Uint16Array, targets: Uint16Array, batch: number, reset: boolean): void {
     for (const h of this.helpers) {
-      const T = this.steps, n = T * h.batch;
-      for (let t = 0; t < T; t++) {
-        for (let b = 0; b < h.batch; b++) {
-          h.io[t * h.batch + b] = inputs[t * batch + h.first + b];
-          h.io[n + t * h.batch + b] = targets[t * batch + h.first + b];
-        }
-      }
+      const n = this.steps * h.batch;
+      copyStreams(inputs, batch, h.first, h.io.subarray(0, n), h.batch, this.steps);
+      copyStreams(targets, batch, h.first, h.io.subarray(n), h.batch, this.steps);
       h.control[2] = reset ? 1 : 0;
       Atomics.add(h.control, 0, 1);
       Atomics.notify(h.control, 0);

@@ -12,7 +12,7 @@ import { Vocabulary } from '../model/vocabulary';
 import { floats, simdEnabled } from '../model/wasmMemory';
 import { Rng } from '../util/rng';
 import { evaluateBpc } from './evaluate';
-import { ShardPool, shardSizes } from './shardPool';
+import { copyStreams, ShardPool, shardSizes } from './shardPool';
 import { StreamBatcher } from './streamBatcher';
 import { CorpusError } from './corpus';
 
@@ -102,10 +102,8 @@ export class Trainer {
     if (shards) {
       const B = stats.batch, b0 = acts.batch, T = stats.steps, wrapped = this.batcher.next(shards.inputs, shards.targets);
       shards.pool.begin(shards.inputs, shards.targets, B, wrapped);
-      for (let t = 0; t < T; t++) {
-        acts.inputs.set(shards.inputs.subarray(t * B, t * B + b0), t * b0);
-        acts.targets.set(shards.targets.subarray(t * B, t * B + b0), t * b0);
-      }
+      copyStreams(shards.inputs, B, 0, acts.inputs, b0, T);
+      copyStreams(shards.targets, B, 0, acts.targets, b0, T);
       if (wrapped) resetState(acts);
     } else if (this.batcher.next(acts.inputs, acts.targets)) {
       resetState(acts);
