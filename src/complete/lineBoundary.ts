@@ -1,6 +1,6 @@
 // Where a suggestion ends, and how it meets the text after the cursor. A suggestion ends at
-// its line's end (or its maxLines-th), and right after a closing bracket that closes one the
-// cursor's line left open (`if (x == ` → `NULL)`). Text after the cursor must be only what
+// its line's end (or its maxLines-th), right after a closing bracket that closes one the
+// cursor's line left open (`if (x == ` → `NULL)`), and before one that would close nothing. Text after the cursor must be only what
 // editors auto-close (brackets, quotes) or punctuation; a suggestion is cut where it runs into
 // that text, so that an auto-closed `)` is not typed twice.
 
@@ -37,7 +37,9 @@ export function suggestionEnd(linePrefix: string, maxLines: number): (text: stri
   const lineOpen = openBrackets(linePrefix).length > 0;
   return (text, next) => {
     if (next === '\n') return countOf(text, '\n') + 1 >= maxLines ? 'before' : 'no';
-    if (lineOpen && CLOSERS.includes(next) && depth(text) === 0) return 'after';
+    // A closer of none of the beam's brackets: after the one the line left open; before any
+    // other, which would close more than the line opens (a doubled auto-closed bracket).
+    if (CLOSERS.includes(next) && depth(text) === 0) return lineOpen ? 'after' : 'before';
     return 'no';
   };
 }
@@ -53,7 +55,8 @@ export function trimOverlap(text: string, lineSuffix: string): string {
   if (!rest) return text;
   for (let i = 0; i < text.length; i++) {
     const tail = text.slice(i);
-    if (tail.startsWith(rest) || rest.startsWith(tail)) return text.slice(0, i);
+    // Only where the suggestion's own brackets are closed: `f(x))` meets `)` at its last bracket.
+    if (depth(text.slice(0, i)) <= 0 && (tail.startsWith(rest) || rest.startsWith(tail))) return text.slice(0, i);
   }
   return text;
 }

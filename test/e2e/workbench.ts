@@ -128,6 +128,15 @@ export class Workbench {
     return last;
   }
 
+  /**
+   * The line showing ghost text, read as it would be once accepted: VS Code can show one
+   * suggestion in parts around text already there (`c` before an auto-closed `)`, `;` after it).
+   */
+  async lineWithGhostText(): Promise<string> {
+    return (await this.page.locator('.editor-instance .view-line', { has: this.page.locator('.ghost-text-decoration') }).first()
+      .evaluate((line) => [...line.querySelectorAll('span > span')].map((span) => span.textContent).join(''))).replace(/\u00a0/g, ' ');
+  }
+
   /** The text of the editor's visible lines, without ghost text. */
   async visibleText(): Promise<string> {
     return (await this.page.locator('.editor-instance .view-line').evaluateAll((lines) => lines.map((line) => [...line.querySelectorAll('span > span')]

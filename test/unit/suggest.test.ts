@@ -37,7 +37,7 @@ describe('line boundaries', () => {
     assert.equal(oneLine('x', ')'), 'after');
     assert.equal(oneLine('g(x', ')'), 'no'); // closes the beam's own bracket
     assert.equal(oneLine('g(x)', ')'), 'after');
-    assert.equal(suggestionEnd('x = 1', 1)('', ')'), 'no'); // nothing open on the line
+    assert.equal(suggestionEnd('x = f', 1)('(a)', ')'), 'before'); // nothing open on the line: never close more than it opens
     const threeLines = suggestionEnd('if (x) {', 3);
     assert.equal(threeLines('\n\ty();', '\n'), 'no');
     assert.equal(threeLines('\n\ty();\n\tz();', '\n'), 'before');
@@ -52,6 +52,7 @@ describe('line boundaries', () => {
     assert.equal(trimOverlap('hello");', '")'), 'hello');
     assert.equal(trimOverlap('x + 1', ')'), 'x + 1');
     assert.equal(trimOverlap('a, b)', ''), 'a, b)');
+    assert.equal(trimOverlap('c, g(d))', ')'), 'c, g(d)'); // the suggestion's own bracket is not the one after the cursor
   });
 });
 
@@ -70,10 +71,11 @@ describe('suggestions', () => {
     assert.deepEqual(suggestAt(STRAW_HAT, 'a|', { minProbability: 0.7 }), []);
   });
 
-  it('closes the bracket the line opened, and not twice when it is already there', () => {
+  it('closes the bracket the line opened, no other, and not twice when it is already there', () => {
     assert.deepEqual(suggestAt(CALL, 'f(|').map((x) => x.text), ['x)']);
     assert.deepEqual(suggestAt(CALL, 'f(|)').map((x) => x.text), ['x']);
     assert.deepEqual(suggestAt(CALL, 'f(|);').map((x) => x.text), ['x']);
+    assert.deepEqual(suggestAt(CALL, 'y = x|'), []); // the model's ")" would close nothing the line opened
     assert.deepEqual(suggestAt(CALL, '\n|').map((x) => x.text), ['f(x);']);
     assert.deepEqual(suggestAt(CALL, '\n|', { maxLines: 2 }).map((x) => x.text), ['f(x);\nf(x);']);
   });
