@@ -53,11 +53,11 @@ function copyAssets() {
   }
 }
 
-/** The SIMD matrix products: AssemblyScript → dist/gemm.wasm (shared memory imported from the worker). */
-async function buildGemm(outFile = 'dist/gemm.wasm') {
+/** The SIMD kernels: AssemblyScript → dist/simd.wasm (shared memory imported from the worker). */
+async function buildSimdKernels(outFile = 'dist/simd.wasm') {
   const { default: asc } = await import('assemblyscript/asc');
   const { error, stderr } = await asc.main([
-    `${__dirname}/src/model/simd/gemm.ts`, '--outFile', outFile, '-O3', '--enable', 'simd', '--enable', 'threads',
+    `${__dirname}/src/model/simd/gemm.ts`, `${__dirname}/src/model/simd/lstmPointwise.ts`, '--outFile', outFile, '-O3', '--enable', 'simd', '--enable', 'threads',
     '--importMemory', '--sharedMemory', '--maximumMemory', '16384', '--runtime', 'stub', '--noExportMemory',
   ]);
   if (error) throw new Error(`AssemblyScript: ${error.message}\n${stderr.toString()}`);
@@ -68,15 +68,15 @@ async function main() {
   const bundles = [extension, trainWorker, trainShard, engineWorker, webview, cli];
   copyAssets();
   if (watch) {
-    await buildGemm();
+    await buildSimdKernels();
     for (const options of bundles) await (await esbuild.context(options)).watch();
     return;
   }
-  await Promise.all([...bundles.map((options) => esbuild.build(options)), buildGemm()]);
+  await Promise.all([...bundles.map((options) => esbuild.build(options)), buildSimdKernels()]);
   fs.chmodSync('dist/cli.js', 0o755);
 }
 
-module.exports = { buildGemm }; // for tests that need the kernels without a whole build
+module.exports = { buildSimdKernels }; // for tests that need the kernels without a whole build
 
 if (require.main === module) {
   main().catch((err) => {

@@ -11,7 +11,7 @@ import { adamStep, clipGradients } from '../src/model/adam';
 import { createActivations, networkBackward, networkForward, networkLoss } from '../src/model/network';
 import { paramCount, paramLayout, paramViews, type ModelConfig } from '../src/model/params';
 import { enableSimd, floats, simdAddress } from '../src/model/wasmMemory';
-import { buildGemmWasm } from './unit/gemmWasm';
+import { buildSimdWasm } from './unit/simdWasm';
 
 type Nested = number | Nested[];
 interface Golden {
@@ -71,7 +71,7 @@ const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(
 for (const kernels of ['TypeScript', 'WebAssembly SIMD'] as const) describe(`golden vectors from PyTorch, ${kernels} kernels (${dir})`, () => {
   let disable = () => {};
   before(async () => {
-    if (kernels === 'WebAssembly SIMD') disable = enableSimd(await buildGemmWasm());
+    if (kernels === 'WebAssembly SIMD') disable = enableSimd(await buildSimdWasm());
   });
   after(() => disable());
   it('finds golden files', () => assert.ok(files.length > 0, `no *.json in ${dir}; set CELLSCOPE_GOLDEN_DIR`));

@@ -26,7 +26,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => void | P
 const USAGE = `Cellscope: a character-level LSTM that learns your code.\n\n${Object.values(COMMANDS).map((c) => c.help).join('\n\n')}\n`;
 
 async function main(argv: string[]): Promise<number> {
-  useSimdKernels(__dirname); // dist/cli.js sits beside dist/gemm.wasm
+  useSimdKernels(__dirname); // dist/cli.js sits beside dist/simd.wasm
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === 'help') {
     process.stdout.write(USAGE);

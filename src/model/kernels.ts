@@ -1,14 +1,14 @@
 // The hot loops of the engine, and nothing else: one strided matrix product and the fused LSTM
-// gate non-linearities. Everything that costs time runs through here. A product whose operands
-// all live in the WebAssembly memory (wasmMemory.ts) runs in the SIMD kernels of simd/gemm.ts;
-// any other runs in the plain TypeScript loop below, which is the reference the SIMD kernels
-// are tested against (and the golden tests check both).
+// gate non-linearities. Everything that costs time runs through here. A product or an LSTM step
+// whose operands all live in the WebAssembly memory (wasmMemory.ts) runs in the SIMD kernels of
+// simd/gemm.ts and simd/lstmPointwise.ts; any other runs in the plain TypeScript loops below,
+// which are the reference the SIMD kernels are tested against (and the golden tests check both).
 //
 // Plain TypeScript, written for V8: 4×4 register blocks, contiguous inner loops where the
 // layout allows, k tiled so that a block's operands stay in cache. Functions accept
 // Float32Array (production) and Float64Array (gradient checks).
 
-import { simdAddress, simdGemm } from './wasmMemory';
+import { simdAddress, simdKernels } from './wasmMemory';
 
 export type Vec = Float32Array | Float64Array;
 
@@ -90,7 +90,7 @@ function gemm(
 export function matmulABt(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number,
   m: number, n: number, k: number, accumulate: boolean): void {
   const at = simdOperands(c, cOff, a, aOff, b, bOff);
-  if (at) simdGemm()!.gemmDot(at.c, at.a, at.b, m, n, k, accumulate);
+  if (at) simdKernels()!.gemmDot(at.c, at.a, at.b, m, n, k, accumulate);
   else gemm(c, cOff, a, aOff, k, 1, b, bOff, 1, k, m, n, k, accumulate);
 }
 
@@ -98,7 +98,7 @@ export function matmulABt(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bO
 export function matmulAB(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number,
   m: number, n: number, k: number, accumulate: boolean): void {
   const at = simdOperands(c, cOff, a, aOff, b, bOff);
-  if (at) simdGemm()!.gemmAxpy(at.c, at.a, k, 1, at.b, m, n, k, accumulate);
+  if (at) simdKernels()!.gemmAxpy(at.c, at.a, k, 1, at.b, m, n, k, accumulate);
   else gemm(c, cOff, a, aOff, k, 1, b, bOff, n, 1, m, n, k, accumulate);
 }
 
@@ -106,7 +106,7 @@ export function matmulAB(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOf
 export function matmulAtB(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number,
   m: number, n: number, k: number, accumulate: boolean): void {
   const at = simdOperands(c, cOff, a, aOff, b, bOff);
-  if (at) simdGemm()!.gemmAxpy(at.c, at.a, 1, m, at.b, m, n, k, accumulate);
+  if (at) simdKernels()!.gemmAxpy(at.c, at.a, 1, m, at.b, m, n, k, accumulate);
   else gemm(c, cOff, a, aOff, 1, m, b, bOff, n, 1, m, n, k, accumulate);
 }
 
@@ -134,6 +134,11 @@ export function lstmPointwiseForward(
   batch: number, hidden: number,
 ): void {
   const H = hidden;
+  const pg = simdAddress(gates), pc = simdAddress(c), pt = simdAddress(tanhC), ph = simdAddress(h), pp = simdAddress(cPrev);
+  if (H % 4 === 0 && pg !== undefined && pc !== undefined && pt !== undefined && ph !== undefined && pp !== undefined) {
+    simdKernels()!.lstmPointwiseForward(pg + 4 * gOff, pc + 4 * cOff, pt + 4 * tOff, ph + 4 * hOff, pp + 4 * pOff, batch, H);
+    return;
+  }
   for (let b = 0; b < batch; b++) {
     const g0 = gOff + b * 4 * H, s = b * H;
     for (let j = 0; j < H; j++) {

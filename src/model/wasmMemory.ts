@@ -1,7 +1,7 @@
-// The shared WebAssembly memory that the SIMD matrix products (simd/gemm.ts, built into
-// dist/gemm.wasm) work in, and the float buffers allocated in it. Once a worker calls
+// The shared WebAssembly memory that the SIMD kernels (simd/gemm.ts and simd/lstmPointwise.ts,
+// built into dist/simd.wasm) work in, and the float buffers allocated in it. Once a worker calls
 // enableSimd, `floats(n)` places model buffers (parameters, gradients, activations) there, and
-// kernels.ts hands products whose operands all live there to WebAssembly. Without it (tests of
+// kernels.ts hands products and LSTM steps whose operands all live there to WebAssembly. Without it (tests of
 // the reference loops, Float64 gradient checks) everything stays in ordinary typed arrays.
 // The memory is shared, so growing it never detaches the views already handed out, and the
 // threads of a parallel training step work in one memory (each allocating through the bump
@@ -9,9 +9,10 @@
 // view is garbage collected, so owners must keep the view they were given (subarrays of it are
 // fine while it lives).
 
-export interface SimdGemm {
+export interface SimdKernels {
   gemmDot(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
   gemmAxpy(c: number, a: number, sAm: number, sAk: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
+  lstmPointwiseForward(gates: number, c: number, tanhC: number, h: number, cPrev: number, batch: number, hidden: number): void;
 }
 
 const PAGE = 65_536;
@@ -21,7 +22,7 @@ const MAX_PAGES = 16_384;
 interface Arena {
   memory: WebAssembly.Memory;
   wasm: Uint8Array; // the module's bytes, for other threads to instantiate
-  gemm: SimdGemm;
+  kernels: SimdKernels;
   buffers: Set<ArrayBufferLike>; // every buffer object the memory has had (one per growth)
   top: Int32Array; // [0]: bytes handed out from the bottom, shared by the threads
   free: Map<number, number[]>; // block size in bytes → free block addresses
@@ -31,18 +32,18 @@ interface Arena {
 let arena: Arena | undefined;
 
 /**
- * Instantiates the SIMD kernels from dist/gemm.wasm's bytes, in a new memory or in `shared`, the
+ * Instantiates the SIMD kernels from dist/simd.wasm's bytes, in a new memory or in `shared`, the
  * memory of another thread (simdMemory()); from now on `floats` allocates in it. Returns the
  * way back (buffers already handed out stay valid).
  */
 export function enableSimd(wasm: Uint8Array, shared?: WebAssembly.Memory): () => void {
   const memory = shared ?? new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true });
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm.slice()), { env: { memory, abort: () => { throw new Error('gemm.wasm aborted'); } } });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm.slice()), { env: { memory, abort: () => { throw new Error('simd.wasm aborted'); } } });
   const free = new Map<number, number[]>();
   const top = new Int32Array(memory.buffer, 0, 1);
   if (!shared) top[0] = 16; // the pointer's own 16 bytes
   arena = {
-    memory, wasm, gemm: instance.exports as unknown as SimdGemm, buffers: new Set([memory.buffer]), top, free,
+    memory, wasm, kernels: instance.exports as unknown as SimdKernels, buffers: new Set([memory.buffer]), top, free,
     registry: new FinalizationRegistry(({ address, bytes }) => free.get(bytes)?.push(address) ?? free.set(bytes, [address])),
   };
   return () => (arena = undefined);
@@ -82,11 +83,11 @@ export function floatsAt(address: number, n: number): Float32Array {
   return new Float32Array(buffer, address, n);
 }
 
-/** The products' entry points and the byte address of a buffer in their memory, or undefined when `x` lives elsewhere. */
+/** The byte address of a buffer in the kernels' memory, or undefined when `x` lives elsewhere. */
 export function simdAddress(x: Float32Array | Float64Array): number | undefined {
   return arena && x instanceof Float32Array && arena.buffers.has(x.buffer) ? x.byteOffset : undefined;
 }
 
-export function simdGemm(): SimdGemm | undefined {
-  return arena?.gemm;
+export function simdKernels(): SimdKernels | undefined {
+  return arena?.kernels;
 }

@@ -9,7 +9,7 @@ import { TrainService } from './trainService';
 
 const port = parentPort;
 if (!port) throw new Error('trainWorker.js runs as a worker thread, started by the Cellscope extension');
-// The host passes the extension's folder, where dist/gemm.wasm is (tests from sources may not).
+// The host passes the extension's folder, where dist/simd.wasm is (tests from sources may not).
 const root = (workerData as { root?: string } | undefined)?.root;
 const simd = root !== undefined && useSimdKernels(path.join(root, 'dist'));
 const service = new TrainService((message) => port.postMessage(message), simd ? path.join(root, 'dist') : undefined);

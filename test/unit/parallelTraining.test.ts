@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { enableSimd } from '../../src/model/wasmMemory';
 import { shardSizes } from '../../src/train/shardPool';
 import { Trainer } from '../../src/train/trainer';
-import { buildGemmWasm } from './gemmWasm';
+import { buildSimdWasm } from './simdWasm';
 
 const SHARD = path.resolve(__dirname, '..', '..', 'src', 'train', 'shardWorker.ts');
 
@@ -17,7 +17,7 @@ describe('parallel training', function () {
   this.timeout(60_000);
   let disable: () => void, dist: string;
   before(async () => {
-    disable = enableSimd(await buildGemmWasm());
+    disable = enableSimd(await buildSimdWasm());
     // The helper as a bundle would be, but from its TypeScript source.
     dist = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-shard-'));
     fs.writeFileSync(path.join(dist, 'trainShard.js'), `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(SHARD)});`);

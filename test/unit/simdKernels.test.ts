@@ -1,9 +1,10 @@
-// The WebAssembly SIMD matrix products against the TypeScript reference loops, on random
-// shapes with ragged edges, offsets, and both overwrite and accumulate; then a whole training
-// step (loss and every gradient) with and without them.
+// The WebAssembly SIMD kernels against the TypeScript reference loops: the matrix products on
+// random shapes with ragged edges, offsets, and both overwrite and accumulate; the LSTM step's
+// non-linearities over the whole float range; then a whole training step (loss and every
+// gradient) with and without them.
 
 import * as assert from 'node:assert/strict';
-import { matmulAB, matmulABt, matmulAtB } from '../../src/model/kernels';
+import { lstmPointwiseForward, matmulAB, matmulABt, matmulAtB } from '../../src/model/kernels';
 import { createModel } from '../../src/model/model';
 import { createActivations, networkBackward, networkForward, networkLoss } from '../../src/model/network';
 import { paramViews } from '../../src/model/params';
@@ -13,12 +14,12 @@ import { readContext } from '../../src/model/inference';
 import { beamSearch, runToMaxChars } from '../../src/complete/beamSearch';
 import { evaluateBpc } from '../../src/train/evaluate';
 import { Rng } from '../../src/util/rng';
-import { buildGemmWasm } from './gemmWasm';
+import { buildSimdWasm } from './simdWasm';
 
 describe('SIMD kernels', function () {
   this.timeout(30_000);
   let disable: () => void;
-  before(async () => (disable = enableSimd(await buildGemmWasm())));
+  before(async () => (disable = enableSimd(await buildSimdWasm())));
   after(() => disable());
 
   const rng = new Rng(5);
@@ -49,6 +50,20 @@ describe('SIMD kernels', function () {
       }
     });
   }
+
+  it('the LSTM step equals the reference, from tiny to saturating pre-activations, with offsets', () => {
+    for (const [B, H] of [[1, 4], [3, 8], [7, 256]]) {
+      const off = 5, G = 4 * H;
+      const gates = floats(off + B * G), cPrev = floats(off + B * H), c = floats(off + B * H), tanhC = floats(off + B * H), h = floats(off + B * H);
+      // Uniform in ±8, with a few at float extremes and near zero, where exp and tanh are hardest.
+      gates.forEach((_, i) => (gates[i] = [1e-7, -3e-4, 40, -95, 1e30, -1e30][i % 50] ?? rng.next() * 16 - 8));
+      cPrev.forEach((_, i) => (cPrev[i] = rng.next() * 6 - 3));
+      const ref = [gates, c, tanhC, h, cPrev].map((x) => Float32Array.from(x)); // ordinary arrays: the reference loop
+      lstmPointwiseForward(gates, off, c, off, tanhC, off, h, off, cPrev, off, B, H);
+      lstmPointwiseForward(ref[0], off, ref[1], off, ref[2], off, ref[3], off, ref[4], off, B, H);
+      [gates, c, tanhC, h].forEach((x, k) => x.forEach((v, i) => assert.ok(Math.abs(v - ref[k][i]) <= 3e-7 * (1 + Math.abs(ref[k][i])), `B${B} H${H} buffer ${k} [${i}]: ${v} vs ${ref[k][i]}`)));
+    }
+  });
 
   it('passes per keystroke (context, beam search, evaluation) reuse their buffers: the memory stays the same size', () => {
     const text = 'while (x) { y(); } // z\n'.repeat(50), vocabulary = Vocabulary.fromText(text);

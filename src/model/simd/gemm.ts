@@ -1,5 +1,5 @@
 // WebAssembly SIMD matrix products (AssemblyScript, built by esbuild.js with asc into
-// dist/gemm.wasm): the fast path behind kernels.ts's matmulABt/AB/AtB when every operand lives
+// dist/simd.wasm): the fast path behind kernels.ts's matmulABt/AB/AtB when every operand lives
 // in the shared WebAssembly memory (see ../wasmMemory.ts). Pointers are byte addresses into
 // that memory; matrices are f32, row-major. The TypeScript loops in kernels.ts are the
 // reference these are tested against.
