@@ -53,11 +53,15 @@ function copyAssets() {
   }
 }
 
-/** The SIMD kernels: AssemblyScript → dist/simd.wasm (shared memory imported from the worker). */
-async function buildSimdKernels(outFile = 'dist/simd.wasm') {
+/**
+ * The SIMD kernels: AssemblyScript → dist/simd.wasm, and with relaxed SIMD (fused multiply-add)
+ * → dist/simd-relaxed.wasm for runtimes that have it (shared memory imported from the worker).
+ */
+async function buildSimdKernels(outFile = 'dist/simd.wasm', relaxed = false) {
   const { default: asc } = await import('assemblyscript/asc');
   const { error, stderr } = await asc.main([
-    `${__dirname}/src/model/simd/gemm.ts`, `${__dirname}/src/model/simd/lstmPointwise.ts`, '--outFile', outFile, '-O3', '--enable', 'simd', '--enable', 'threads',
+    `${__dirname}/src/model/simd/gemm.ts`, `${__dirname}/src/model/simd/lstmPointwise.ts`, '--outFile', outFile, '-O3',
+    '--enable', 'simd', ...(relaxed ? ['--enable', 'relaxed-simd'] : []), '--enable', 'threads',
     '--importMemory', '--sharedMemory', '--maximumMemory', '16384', '--runtime', 'stub', '--noExportMemory',
   ]);
   if (error) throw new Error(`AssemblyScript: ${error.message}\n${stderr.toString()}`);
@@ -68,11 +72,11 @@ async function main() {
   const bundles = [extension, trainWorker, trainShard, engineWorker, webview, cli];
   copyAssets();
   if (watch) {
-    await buildSimdKernels();
+    await Promise.all([buildSimdKernels(), buildSimdKernels('dist/simd-relaxed.wasm', true)]);
     for (const options of bundles) await (await esbuild.context(options)).watch();
     return;
   }
-  await Promise.all([...bundles.map((options) => esbuild.build(options)), buildSimdKernels()]);
+  await Promise.all([...bundles.map((options) => esbuild.build(options)), buildSimdKernels(), buildSimdKernels('dist/simd-relaxed.wasm', true)]);
   fs.chmodSync('dist/cli.js', 0o755);
 }
 

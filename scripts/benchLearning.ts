@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { readCorpus, splitText } from '../src/train/corpus';
 import { evaluateBpc } from '../src/train/evaluate';
 import { Trainer } from '../src/train/trainer';
+import { kernelsInUse } from '../src/model/wasmMemory';
 import { useSimdKernels } from '../src/util/simdKernels';
 
 async function main(): Promise<void> {
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     threads: { type: 'string', default: String(os.availableParallelism()) }, seconds: { type: 'string', default: '300' },
   } });
   const dist = path.resolve(__dirname, '..', 'dist');
-  const simd = useSimdKernels(dist);
+  useSimdKernels(dist);
   const { train, heldOut } = splitText(readCorpus(a.corpus!));
   const trainer = Trainer.fresh(train, heldOut, { hidden: Number(a.hidden), layers: 2, batch: 32, steps: 64, lr: 2e-3, seed: 1 });
   await trainer.useThreads(Number(a.threads), dist);
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     curve[`${minute}min`] = Math.round(evaluateBpc(trainer.model, ids, 32, 64) * 1000) / 1000;
     process.stderr.write(`${minute} min: step ${trainer.stats.step}, held-out ${curve[`${minute}min`]} bpc\n`);
   }
-  console.log(JSON.stringify({ hidden: Number(a.hidden), threads: trainer.threads, kernels: simd ? 'wasm-simd' : 'typescript', steps: trainer.stats.step, heldout_bpc: curve }));
+  console.log(JSON.stringify({ hidden: Number(a.hidden), threads: trainer.threads, kernels: kernelsInUse(), steps: trainer.stats.step, heldout_bpc: curve }));
   await trainer.dispose();
 }
 

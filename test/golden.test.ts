@@ -1,8 +1,8 @@
 // The engine against PyTorch: every *.json in CELLSCOPE_GOLDEN_DIR (default ../shared/golden)
 // holds a model, a batch and what torch.nn.LSTM computed for it in float64. The engine, in
 // float32, must reproduce each within the tolerances of that folder's README. New files are
-// picked up without code changes. Every file is checked twice: with the TypeScript kernels,
-// and with the WebAssembly SIMD kernels that the workers use.
+// picked up without code changes. Every file is checked three times: with the TypeScript
+// kernels, and with both builds of the WebAssembly SIMD kernels that the workers use.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { adamStep, clipGradients } from '../src/model/adam';
 import { createActivations, networkBackward, networkForward, networkLoss } from '../src/model/network';
 import { paramCount, paramLayout, paramViews, type ModelConfig } from '../src/model/params';
-import { enableSimd, floats, simdAddress } from '../src/model/wasmMemory';
-import { buildSimdWasm } from './unit/simdWasm';
+import { enableSimd, floats, kernelsInUse } from '../src/model/wasmMemory';
+import { buildSimdWasm, SIMD_BUILDS } from './unit/simdWasm';
 
 type Nested = number | Nested[];
 interface Golden {
@@ -68,14 +68,14 @@ function timeMajor(values: number[], B: number, T: number, width: number): numbe
 
 const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
 
-for (const kernels of ['TypeScript', 'WebAssembly SIMD'] as const) describe(`golden vectors from PyTorch, ${kernels} kernels (${dir})`, () => {
+for (const kernels of [{ name: 'TypeScript', relaxed: undefined }, ...SIMD_BUILDS]) describe(`golden vectors from PyTorch, ${kernels.name} kernels (${dir})`, () => {
   let disable = () => {};
   before(async () => {
-    if (kernels === 'WebAssembly SIMD') disable = enableSimd(await buildSimdWasm());
+    if (kernels.relaxed !== undefined) disable = enableSimd(await buildSimdWasm(kernels.relaxed));
   });
   after(() => disable());
   it('finds golden files', () => assert.ok(files.length > 0, `no *.json in ${dir}; set CELLSCOPE_GOLDEN_DIR`));
-  it('runs on the kernels named', () => assert.equal(simdAddress(floats(1)) !== undefined, kernels === 'WebAssembly SIMD'));
+  it('runs on the kernels named', () => assert.equal(kernelsInUse(), kernels.relaxed === undefined ? 'typescript' : kernels.relaxed ? 'wasm-relaxed-simd' : 'wasm-simd'));
 
   for (const file of files) {
     it(file, () => {

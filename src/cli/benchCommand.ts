@@ -4,7 +4,7 @@
 // after a 2,000-character context (the context read included).
 
 import { beamSearch, runToMaxChars } from '../complete/beamSearch';
-import { simdEnabled } from '../model/wasmMemory';
+import { kernelsInUse } from '../model/wasmMemory';
 import { readContext, setRowState } from '../model/inference';
 import { createActivations, networkForward } from '../model/network';
 import { readCorpus, splitText } from '../train/corpus';
@@ -64,7 +64,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     train_chars_per_s: Math.round((stats.batch * stats.steps) / (median(stepTimes) / 1000)),
     step_ms_batch1: Math.round(stepMs * 1000) / 1000,
     beam7_40_ms: Math.round(beamMs * 10) / 10,
-    kernels: simdEnabled() ? 'wasm-simd' : 'typescript',
+    kernels: kernelsInUse(),
     config: { threads, hidden: model.config.hidden, layers: model.config.layers, batch: stats.batch, steps: stats.steps, vocab: model.config.vocab, train_chars: train.length, steps_timed: stepTimes.length, seconds },
   }));
 }

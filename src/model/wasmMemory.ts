@@ -13,6 +13,7 @@ export interface SimdKernels {
   gemmDot(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
   gemmAxpy(c: number, a: number, sAm: number, sAk: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
   lstmPointwiseForward(gates: number, c: number, tanhC: number, h: number, cPrev: number, batch: number, hidden: number): void;
+  FUSED_MULTIPLY_ADD: WebAssembly.Global;
 }
 
 const PAGE = 65_536;
@@ -57,6 +58,11 @@ export function simdShare(): { wasm: Uint8Array; memory: WebAssembly.Memory } | 
 /** Whether the SIMD kernels are in use. */
 export function simdEnabled(): boolean {
   return arena !== undefined;
+}
+
+/** Which kernels do the work: 'wasm-relaxed-simd' (fused multiply-add), 'wasm-simd' or 'typescript'. */
+export function kernelsInUse(): string {
+  return !arena ? 'typescript' : arena.kernels.FUSED_MULTIPLY_ADD.value ? 'wasm-relaxed-simd' : 'wasm-simd';
 }
 
 /** n zeroed floats: in the SIMD kernels' memory when enabled. */

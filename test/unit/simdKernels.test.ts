@@ -1,4 +1,4 @@
-// The WebAssembly SIMD kernels against the TypeScript reference loops: the matrix products on
+// The WebAssembly SIMD kernels, both builds, against the TypeScript reference loops: the matrix products on
 // random shapes with ragged edges, offsets, and both overwrite and accumulate; the LSTM step's
 // non-linearities over the whole float range; then a whole training step (loss and every
 // gradient) with and without them.
@@ -14,12 +14,12 @@ import { readContext } from '../../src/model/inference';
 import { beamSearch, runToMaxChars } from '../../src/complete/beamSearch';
 import { evaluateBpc } from '../../src/train/evaluate';
 import { Rng } from '../../src/util/rng';
-import { buildSimdWasm } from './simdWasm';
+import { buildSimdWasm, SIMD_BUILDS } from './simdWasm';
 
-describe('SIMD kernels', function () {
+for (const build of SIMD_BUILDS) describe(`SIMD kernels: ${build.name}`, function () {
   this.timeout(30_000);
   let disable: () => void;
-  before(async () => (disable = enableSimd(await buildSimdWasm())));
+  before(async () => (disable = enableSimd(await buildSimdWasm(build.relaxed))));
   after(() => disable());
 
   const rng = new Rng(5);

@@ -1,13 +1,18 @@
-// dist/simd.wasm for tests, built by esbuild.js's own step into a temporary folder, so that
-// the SIMD kernels can be tested without a prior build.
+// dist/simd.wasm (or, relaxed, dist/simd-relaxed.wasm) for tests, built by esbuild.js's own
+// step into a temporary folder, so that the SIMD kernels can be tested without a prior build.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { runsHere } from '../../src/util/simdKernels';
 
-export async function buildSimdWasm(): Promise<Uint8Array> {
+export const SIMD_BUILDS = [{ name: 'WebAssembly SIMD', relaxed: false }, { name: 'WebAssembly relaxed SIMD (fused multiply-add)', relaxed: true }];
+
+export async function buildSimdWasm(relaxed = false): Promise<Uint8Array> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-simd-')), 'simd.wasm');
-  const { buildSimdKernels } = require('../../esbuild.js') as { buildSimdKernels: (outFile: string) => Promise<void> };
-  await buildSimdKernels(out);
-  return fs.readFileSync(out);
+  const { buildSimdKernels } = require('../../esbuild.js') as { buildSimdKernels: (outFile: string, relaxed: boolean) => Promise<void> };
+  await buildSimdKernels(out, relaxed);
+  const wasm = fs.readFileSync(out);
+  if (!runsHere(wasm)) throw new Error(`this Node (${process.version}) cannot run ${relaxed ? 'relaxed ' : ''}WebAssembly SIMD`);
+  return wasm;
 }

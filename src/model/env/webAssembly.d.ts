@@ -1,4 +1,4 @@
-// The part of the WebAssembly JavaScript API the SIMD kernels use (wasmMemory.ts). Every host
+// The part of the WebAssembly JavaScript API the SIMD kernels use (wasmMemory.ts, simdKernels.ts). Every host
 // has it: Node, worker threads, webviews. Declared here because the model's tsconfig admits no
 // environment types; the root tsconfig reads this file too (@types/node declares no Memory).
 declare namespace WebAssembly {
@@ -14,4 +14,8 @@ declare namespace WebAssembly {
     constructor(module: Module, imports?: Record<string, Record<string, unknown>>);
     readonly exports: Record<string, unknown>;
   }
+  class Global {
+    readonly value: unknown;
+  }
+  function validate(bytes: Uint8Array): boolean;
 }

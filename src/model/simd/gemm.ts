@@ -2,7 +2,11 @@
 // dist/simd.wasm): the fast path behind kernels.ts's matmulABt/AB/AtB when every operand lives
 // in the shared WebAssembly memory (see ../wasmMemory.ts). Pointers are byte addresses into
 // that memory; matrices are f32, row-major. The TypeScript loops in kernels.ts are the
-// reference these are tested against.
+// reference these are tested against. Built twice: with relaxed SIMD (a fused multiply-add,
+// where the runtime has it: Node 22+, VS Code's Electron) and without (Node 20).
+
+/** Whether this build multiplies and adds in one instruction (kernels.ts reports it). */
+export const FUSED_MULTIPLY_ADD: bool = ASC_FEATURE_RELAXED_SIMD;
 
 /**
  * C[m×n] (+)= A[m×k] · B[n×k]ᵀ: every C(i, j) is a dot product along k, which is contiguous in
@@ -25,13 +29,13 @@ export function gemmDot(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ac
         const o = <usize>kk << 2;
         const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o);
         let x = v128.load(a0 + o);
-        s00 = f32x4.add(s00, f32x4.mul(x, y0)); s01 = f32x4.add(s01, f32x4.mul(x, y1));
+        s00 = madd(x, y0, s00); s01 = madd(x, y1, s01);
         x = v128.load(a1 + o);
-        s10 = f32x4.add(s10, f32x4.mul(x, y0)); s11 = f32x4.add(s11, f32x4.mul(x, y1));
+        s10 = madd(x, y0, s10); s11 = madd(x, y1, s11);
         x = v128.load(a2 + o);
-        s20 = f32x4.add(s20, f32x4.mul(x, y0)); s21 = f32x4.add(s21, f32x4.mul(x, y1));
+        s20 = madd(x, y0, s20); s21 = madd(x, y1, s21);
         x = v128.load(a3 + o);
-        s30 = f32x4.add(s30, f32x4.mul(x, y0)); s31 = f32x4.add(s31, f32x4.mul(x, y1));
+        s30 = madd(x, y0, s30); s31 = madd(x, y1, s31);
       }
       const cc = c + <usize>i * rowC + (<usize>j << 2);
       put(cc, sum(s00) + tail(a0, b0, k4, k), accumulate); put(cc + 4, sum(s01) + tail(a0, b1, k4, k), accumulate);
@@ -51,10 +55,10 @@ export function gemmDot(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ac
       let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
       for (let kk = 0; kk < k4; kk += 4) {
         const o = <usize>kk << 2, x = v128.load(a0 + o);
-        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(b0 + o)));
-        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(b1 + o)));
-        s2 = f32x4.add(s2, f32x4.mul(x, v128.load(b2 + o)));
-        s3 = f32x4.add(s3, f32x4.mul(x, v128.load(b3 + o)));
+        s0 = madd(x, v128.load(b0 + o), s0);
+        s1 = madd(x, v128.load(b1 + o), s1);
+        s2 = madd(x, v128.load(b2 + o), s2);
+        s3 = madd(x, v128.load(b3 + o), s3);
       }
       const cc = c + <usize>i * rowC + (<usize>j << 2);
       put(cc, sum(s0) + tail(a0, b0, k4, k), accumulate); put(cc + 4, sum(s1) + tail(a0, b1, k4, k), accumulate);
@@ -96,13 +100,13 @@ function axpyPanel(c: usize, a: usize, sAm: i32, sAk: i32, b: usize, m: i32, n: 
       for (let kk = 0; kk < k; kk++, pa += stepA, pb += rowB) {
         const y0 = v128.load(pb), y1 = v128.load(pb + 16);
         let x = v128.load32_splat(pa);
-        s00 = f32x4.add(s00, f32x4.mul(x, y0)); s01 = f32x4.add(s01, f32x4.mul(x, y1));
+        s00 = madd(x, y0, s00); s01 = madd(x, y1, s01);
         x = v128.load32_splat(pa + rowA);
-        s10 = f32x4.add(s10, f32x4.mul(x, y0)); s11 = f32x4.add(s11, f32x4.mul(x, y1));
+        s10 = madd(x, y0, s10); s11 = madd(x, y1, s11);
         x = v128.load32_splat(pa + 2 * rowA);
-        s20 = f32x4.add(s20, f32x4.mul(x, y0)); s21 = f32x4.add(s21, f32x4.mul(x, y1));
+        s20 = madd(x, y0, s20); s21 = madd(x, y1, s21);
         x = v128.load32_splat(pa + 3 * rowA);
-        s30 = f32x4.add(s30, f32x4.mul(x, y0)); s31 = f32x4.add(s31, f32x4.mul(x, y1));
+        s30 = madd(x, y0, s30); s31 = madd(x, y1, s31);
       }
       v128.store(cc, s00); v128.store(cc + 16, s01);
       v128.store(cc + rowC, s10); v128.store(cc + rowC + 16, s11);
@@ -122,13 +126,19 @@ function axpyPanel(c: usize, a: usize, sAm: i32, sAk: i32, b: usize, m: i32, n: 
       let pa = a0, pb = b + (<usize>j << 2);
       for (let kk = 0; kk < k; kk++, pa += stepA, pb += rowB) {
         const x = v128.load32_splat(pa);
-        s0 = f32x4.add(s0, f32x4.mul(x, v128.load(pb)));
-        s1 = f32x4.add(s1, f32x4.mul(x, v128.load(pb + 16)));
+        s0 = madd(x, v128.load(pb), s0);
+        s1 = madd(x, v128.load(pb + 16), s1);
       }
       v128.store(cc, s0); v128.store(cc + 16, s1);
     }
     for (; j < n; j++) axpyOne(c, a, sAm, sAk, b, i, j, n, k, accumulate);
   }
+}
+
+/** a·b + c, fused in the relaxed-SIMD build. */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f32x4.relaxed_madd(a, b, c) : f32x4.add(f32x4.mul(a, b), c);
 }
 
 // @ts-ignore: decorator
