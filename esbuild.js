@@ -53,6 +53,11 @@ function copyAssets() {
   }
 }
 
+/** Both builds of the SIMD kernels: see buildSimdKernels. */
+function buildSimdBuilds() {
+  return Promise.all([buildSimdKernels(), buildSimdKernels('dist/simd-relaxed.wasm', true)]);
+}
+
 /**
  * The SIMD kernels: AssemblyScript → dist/simd.wasm, and with relaxed SIMD (fused multiply-add)
  * → dist/simd-relaxed.wasm for runtimes that have it (shared memory imported from the worker).
@@ -72,11 +77,11 @@ async function main() {
   const bundles = [extension, trainWorker, trainShard, engineWorker, webview, cli];
   copyAssets();
   if (watch) {
-    await Promise.all([buildSimdKernels(), buildSimdKernels('dist/simd-relaxed.wasm', true)]);
+    await buildSimdBuilds();
     for (const options of bundles) await (await esbuild.context(options)).watch();
     return;
   }
-  await Promise.all([...bundles.map((options) => esbuild.build(options)), buildSimdKernels(), buildSimdKernels('dist/simd-relaxed.wasm', true)]);
+  await Promise.all([...bundles.map((options) => esbuild.build(options)), buildSimdBuilds()]);
   fs.chmodSync('dist/cli.js', 0o755);
 }
 

@@ -68,14 +68,14 @@ function timeMajor(values: number[], B: number, T: number, width: number): numbe
 
 const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
 
-for (const kernels of [{ name: 'TypeScript', relaxed: undefined }, ...SIMD_BUILDS]) describe(`golden vectors from PyTorch, ${kernels.name} kernels (${dir})`, () => {
+for (const build of [{ name: 'TypeScript', relaxed: undefined, kernels: 'typescript' }, ...SIMD_BUILDS]) describe(`golden vectors from PyTorch, ${build.name} kernels (${dir})`, () => {
   let disable = () => {};
   before(async () => {
-    if (kernels.relaxed !== undefined) disable = enableSimd(await buildSimdWasm(kernels.relaxed));
+    if (build.relaxed !== undefined) disable = enableSimd(await buildSimdWasm(build.relaxed));
   });
   after(() => disable());
   it('finds golden files', () => assert.ok(files.length > 0, `no *.json in ${dir}; set CELLSCOPE_GOLDEN_DIR`));
-  it('runs on the kernels named', () => assert.equal(kernelsInUse(), kernels.relaxed === undefined ? 'typescript' : kernels.relaxed ? 'wasm-relaxed-simd' : 'wasm-simd'));
+  it('runs on the kernels named', () => assert.equal(kernelsInUse(), build.kernels));
 
   for (const file of files) {
     it(file, () => {

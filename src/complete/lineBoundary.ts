@@ -1,8 +1,9 @@
 // Where a suggestion ends, and how it meets the text after the cursor. A suggestion ends at
 // its line's end (or its maxLines-th), right after a closing bracket that closes one the
-// cursor's line left open (`if (x == ` → `NULL)`), and before one that would close nothing. Text after the cursor must be only what
-// editors auto-close (brackets, quotes) or punctuation; a suggestion is cut where it runs into
-// that text, so that an auto-closed `)` is not typed twice.
+// cursor's line left open (`if (x == ` → `NULL)`), and before one that would close nothing.
+// Text after the cursor must be only what editors auto-close (brackets, quotes) or
+// punctuation; a suggestion is cut where it runs into that text, so that an auto-closed `)` is
+// not typed twice.
 
 import type { BeamEnd } from './beamSearch';
 

@@ -112,8 +112,14 @@ export function matmulAtB(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bO
 
 /** Byte addresses of the operands (offsets included) when all three live in the SIMD kernels' memory. */
 function simdOperands(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number): { c: number; a: number; b: number } | undefined {
-  const pc = simdAddress(c), pa = simdAddress(a), pb = simdAddress(b);
-  return pc === undefined || pa === undefined || pb === undefined ? undefined : { c: pc + 4 * cOff, a: pa + 4 * aOff, b: pb + 4 * bOff };
+  const pc = simdAt(c, cOff), pa = simdAt(a, aOff), pb = simdAt(b, bOff);
+  return pc === undefined || pa === undefined || pb === undefined ? undefined : { c: pc, a: pa, b: pb };
+}
+
+/** The byte address of x[off] in the SIMD kernels' memory, or undefined when x lives elsewhere. */
+function simdAt(x: Vec, off: number): number | undefined {
+  const p = simdAddress(x);
+  return p === undefined ? undefined : p + 4 * off;
 }
 
 function sigmoid(x: number): number {
@@ -134,9 +140,9 @@ export function lstmPointwiseForward(
   batch: number, hidden: number,
 ): void {
   const H = hidden;
-  const pg = simdAddress(gates), pc = simdAddress(c), pt = simdAddress(tanhC), ph = simdAddress(h), pp = simdAddress(cPrev);
+  const pg = simdAt(gates, gOff), pc = simdAt(c, cOff), pt = simdAt(tanhC, tOff), ph = simdAt(h, hOff), pp = simdAt(cPrev, pOff);
   if (H % 4 === 0 && pg !== undefined && pc !== undefined && pt !== undefined && ph !== undefined && pp !== undefined) {
-    simdKernels()!.lstmPointwiseForward(pg + 4 * gOff, pc + 4 * cOff, pt + 4 * tOff, ph + 4 * hOff, pp + 4 * pOff, batch, H);
+    simdKernels()!.lstmPointwiseForward(pg, pc, pt, ph, pp, batch, H);
     return;
   }
   for (let b = 0; b < batch; b++) {

@@ -1,8 +1,9 @@
 // The shared WebAssembly memory that the SIMD kernels (simd/gemm.ts and simd/lstmPointwise.ts,
 // built into dist/simd.wasm) work in, and the float buffers allocated in it. Once a worker calls
 // enableSimd, `floats(n)` places model buffers (parameters, gradients, activations) there, and
-// kernels.ts hands products and LSTM steps whose operands all live there to WebAssembly. Without it (tests of
-// the reference loops, Float64 gradient checks) everything stays in ordinary typed arrays.
+// kernels.ts hands products and LSTM steps whose operands all live there to WebAssembly.
+// Without it (tests of the reference loops, Float64 gradient checks) everything stays in
+// ordinary typed arrays.
 // The memory is shared, so growing it never detaches the views already handed out, and the
 // threads of a parallel training step work in one memory (each allocating through the bump
 // pointer kept at its address 0). A buffer's block returns to its thread's free list when its

@@ -6,7 +6,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runsHere } from '../../src/util/simdKernels';
 
-export const SIMD_BUILDS = [{ name: 'WebAssembly SIMD', relaxed: false }, { name: 'WebAssembly relaxed SIMD (fused multiply-add)', relaxed: true }];
+// `kernels`: what kernelsInUse() says once the build is enabled.
+export const SIMD_BUILDS = [
+  { name: 'WebAssembly SIMD', relaxed: false, kernels: 'wasm-simd' },
+  { name: 'WebAssembly relaxed SIMD (fused multiply-add)', relaxed: true, kernels: 'wasm-relaxed-simd' },
+];
 
 export async function buildSimdWasm(relaxed = false): Promise<Uint8Array> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-simd-')), 'simd.wasm');

@@ -1,5 +1,5 @@
-// The part of the WebAssembly JavaScript API the SIMD kernels use (wasmMemory.ts, simdKernels.ts). Every host
-// has it: Node, worker threads, webviews. Declared here because the model's tsconfig admits no
+// The part of the WebAssembly JavaScript API the SIMD kernels use (wasmMemory.ts,
+// simdKernels.ts). Every host has it: Node, worker threads, webviews. Declared here because the model's tsconfig admits no
 // environment types; the root tsconfig reads this file too (@types/node declares no Memory).
 declare namespace WebAssembly {
   class Memory {
