@@ -34,6 +34,9 @@ const trainShard = { ...common, entryPoints: ['src/train/shardWorker.ts'], outfi
 /** The engine worker thread (model, completions), started by the extension host from dist/engineWorker.js. */
 const engineWorker = { ...common, entryPoints: ['src/engine/engineWorker.ts'], outfile: 'dist/engineWorker.js' };
 
+/** The engine's beam-step helper thread, started by the engine worker from dist/engineStep.js. */
+const engineStep = { ...common, entryPoints: ['src/engine/stepHelperThread.ts'], outfile: 'dist/engineStep.js' };
+
 /** The activation panel's webview script, loaded by the webview from dist/activations.js. */
 const webview = { ...common, entryPoints: ['media/activations.ts'], outfile: 'dist/activations.js', platform: 'browser', format: 'iife', target: 'es2022', define: {}, banner: {} };
 
@@ -74,7 +77,7 @@ async function buildSimdKernels(outFile = 'dist/simd.wasm', relaxed = false) {
 
 async function main() {
   fs.rmSync('dist', { recursive: true, force: true });
-  const bundles = [extension, trainWorker, trainShard, engineWorker, webview, cli];
+  const bundles = [extension, trainWorker, trainShard, engineWorker, engineStep, webview, cli];
   copyAssets();
   if (watch) {
     await buildSimdBuilds();

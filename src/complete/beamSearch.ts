@@ -4,7 +4,7 @@
 // no vscode, no I/O; the caller owns cancellation through `shouldStop`.
 
 import { carryRow, readContext, setRowState, type LstmState } from '../model/inference';
-import { networkForward, scratchActivations } from '../model/network';
+import { networkForward, scratchActivations, stepRows, type Activations } from '../model/network';
 import { logSumExp } from '../model/outputLayer';
 import type { Model } from '../model/model';
 
@@ -15,7 +15,14 @@ export interface BeamOptions {
   // newline), 'after' it (as a closing bracket), or 'no'. Asked only of the beams kept.
   endsAt: (text: string, next: string) => BeamEnd;
   shouldStop?: () => boolean; // checked between steps; true returns the beams so far
+  step?: BeamStep; // how a step runs: stepHere unless another thread helps (engine/stepHelper.ts)
 }
+
+/** Runs the network one step for the first `rows` streams of one-step activations `acts`. */
+export type BeamStep = (model: Model, acts: Activations, rows: number) => void;
+
+/** A beam step on this thread alone. */
+export const stepHere: BeamStep = (model, acts, rows) => networkForward(model.p, stepRows(acts, 0, rows));
 
 export type BeamEnd = 'no' | 'before' | 'after';
 
@@ -88,7 +95,8 @@ export function beamSearch(model: Model, context: string | { state: LstmState; l
       next.push(beam);
     }
     beams = next;
-    if (row > 0 && len + 1 < opts.maxChars) networkForward(model.p, acts);
+    // Only the unfinished beams' rows: finished ones need no next step.
+    if (row > 0 && len + 1 < opts.maxChars) (opts.step ?? stepHere)(model, acts, row);
   }
   return beams
     .sort((x, y) => y.logprob - x.logprob)

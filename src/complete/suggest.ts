@@ -5,13 +5,13 @@
 
 import type { CompletionOptions, Suggestion } from '../protocol/engineProtocol';
 import type { Model } from '../model/model';
-import { beamSearch, type BeamResult } from './beamSearch';
+import { beamSearch, type BeamResult, type BeamStep } from './beamSearch';
 import { roomBefore, suggestionEnd, trimOverlap } from './lineBoundary';
 import type { StateCache } from './stateCache';
 
 /** Suggestions for `text` (document `doc`) at `offset`, best first; empty when there are none worth showing or `shouldStop` said so. */
 export function suggest(
-  model: Model, cache: StateCache, doc: string, text: string, offset: number, opts: CompletionOptions, shouldStop: () => boolean,
+  model: Model, cache: StateCache, doc: string, text: string, offset: number, opts: CompletionOptions, shouldStop: () => boolean, step?: BeamStep,
 ): Suggestion[] {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   const lineEnd = (text.indexOf('\n', offset) + 1 || text.length + 1) - 1;
@@ -20,7 +20,7 @@ export function suggest(
   const context = cache.stateAt(doc, text, offset, shouldStop);
   if (!context) return [];
   const beams = beamSearch(model, context, {
-    width: opts.beamWidth, maxChars: opts.maxChars, endsAt: suggestionEnd(linePrefix, opts.maxLines), shouldStop,
+    width: opts.beamWidth, maxChars: opts.maxChars, endsAt: suggestionEnd(linePrefix, opts.maxLines), shouldStop, step,
   });
   if (shouldStop()) return [];
   const out: Suggestion[] = [];

@@ -5,6 +5,7 @@
 // so a stale request costs little.
 
 import * as fs from 'node:fs';
+import type { BeamStep } from '../complete/beamSearch';
 import { suggest } from '../complete/suggest';
 import { discoverCells, discoveryFiles, DISCOVERY_CHARS } from '../inspect/cellDiscovery';
 import type { CellDiscovery } from '../inspect/cellScores';
@@ -34,7 +35,11 @@ export class EngineService {
   private readonly docs = new DocumentMirror();
   private labeler: Promise<SyntaxLabeler> | undefined;
 
-  constructor(private readonly post: (message: EngineToHost) => void, private readonly assets: SyntaxAssets) {}
+  constructor(
+    private readonly post: (message: EngineToHost) => void,
+    private readonly assets: SyntaxAssets,
+    private readonly beamStep?: BeamStep, // a beam step shared with another thread, if there is one
+  ) {}
 
   handle(message: HostToEngine): void {
     switch (message.type) {
@@ -73,7 +78,7 @@ export class EngineService {
 
   private complete(request: CompletionRequest, stale: () => boolean): Suggestion[] {
     const { model, cache } = this.model();
-    return suggest(model, cache, request.uri, this.document(request), request.offset, request.options, stale);
+    return suggest(model, cache, request.uri, this.document(request), request.offset, request.options, stale, this.beamStep);
   }
 
   private inspect(request: InspectRequest, stale: () => boolean): InspectResult {

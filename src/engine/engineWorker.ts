@@ -7,12 +7,16 @@ import { bundledAssets } from '../inspect/syntaxLabels';
 import { useSimdKernels } from '../util/simdKernels';
 import { ENGINE_PROTOCOL_VERSION, type HostToEngine } from '../protocol/engineProtocol';
 import { EngineService } from './engineService';
+import { StepHelper } from './stepHelper';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorker.js runs as a worker thread, started by the Cellscope extension');
 // The host passes the extension's folder, where the kernels, grammars and queries are.
 const { root } = workerData as { root: string };
-useSimdKernels(path.join(root, 'dist'));
-const service = new EngineService((message) => port.postMessage(message), bundledAssets(root));
-port.on('message', (message: HostToEngine) => service.handle(message));
-port.postMessage({ type: 'ready', protocolVersion: ENGINE_PROTOCOL_VERSION });
+const dist = path.join(root, 'dist');
+void (async () => {
+  const helper = useSimdKernels(dist) ? await StepHelper.start(dist) : undefined;
+  const service = new EngineService((message) => port.postMessage(message), bundledAssets(root), helper?.step);
+  port.on('message', (message: HostToEngine) => service.handle(message));
+  port.postMessage({ type: 'ready', protocolVersion: ENGINE_PROTOCOL_VERSION });
+})();

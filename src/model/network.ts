@@ -37,22 +37,42 @@ export interface Activations {
 }
 
 export function createActivations(config: ModelConfig, batch: number, steps: number, Float: FloatArrayType = Float32Array): Activations {
-  const { hidden: H, vocab: V } = config, N = batch * steps;
   // Float32 buffers go where the SIMD kernels can reach them (when enabled): wasmMemory.ts.
   const alloc = (n: number): Vec => (Float === Float32Array ? floats(n) : new Float(n));
-  const layers: LayerActivations[] = [];
-  for (let l = 0; l < config.layers; l++) {
-    layers.push({
-      h0: alloc(batch * H), c0: alloc(batch * H),
-      gates: alloc(N * 4 * H), c: alloc(N * H), tanhC: alloc(N * H), h: alloc(N * H),
-      dh: alloc(N * H), dh0: alloc(batch * H), dc0: alloc(batch * H),
-    });
-  }
+  return activationsOver(config, batch, steps, forwardLengths(config, batch, steps).map(alloc), alloc);
+}
+
+/** The buffers a forward pass reads and writes, in the order forwardActivations takes them. */
+export function forwardBuffers(acts: Activations): Vec[] {
+  return [acts.logits, ...acts.layers.flatMap((a) => [a.h0, a.c0, a.gates, a.c, a.tanhC, a.h])];
+}
+
+/**
+ * Activations for forward passes over buffers that exist elsewhere, in forwardBuffers' order:
+ * `at(i, length)` views the i-th (another thread's, by address). No gradient buffers; the
+ * inputs are this caller's own.
+ */
+export function forwardActivations(config: ModelConfig, batch: number, steps: number, at: (index: number, length: number) => Vec): Activations {
+  return activationsOver(config, batch, steps, forwardLengths(config, batch, steps).map((n, i) => at(i, n)), () => NO_GRADIENT);
+}
+
+const NO_GRADIENT = new Float32Array(0);
+
+function forwardLengths(config: ModelConfig, batch: number, steps: number): number[] {
+  const { hidden: H, vocab: V } = config, N = batch * steps;
+  return [N * V, ...Array.from({ length: config.layers }, () => [batch * H, batch * H, N * 4 * H, N * H, N * H, N * H]).flat()];
+}
+
+function activationsOver(config: ModelConfig, batch: number, steps: number, forward: Vec[], gradient: (n: number) => Vec): Activations {
+  const { hidden: H, vocab: V } = config, N = batch * steps;
   return {
     config, batch, steps,
     inputs: new Uint16Array(N), targets: new Uint16Array(N),
-    layers,
-    logits: alloc(N * V), dLogits: alloc(N * V), dPre: alloc(N * 4 * H),
+    layers: Array.from({ length: config.layers }, (_, l) => {
+      const [h0, c0, gates, c, tanhC, h] = forward.slice(1 + 6 * l, 7 + 6 * l);
+      return { h0, c0, gates, c, tanhC, h, dh: gradient(N * H), dh0: gradient(batch * H), dc0: gradient(batch * H) };
+    }),
+    logits: forward[0], dLogits: gradient(N * V), dPre: gradient(N * 4 * H),
   };
 }
 
@@ -77,15 +97,38 @@ export function scratchActivations(config: ModelConfig, batch: number, steps: nu
 
 /** The first `steps` steps of `acts`, sharing its buffers (time-major: a prefix of each). */
 export function firstSteps(acts: Activations, steps: number): Activations {
-  if (steps === acts.steps) return acts;
-  const N = acts.batch * steps, { hidden: H, vocab: V } = acts.config;
+  return steps === acts.steps ? acts : rowsView(acts, steps, acts.batch, 0);
+}
+
+// stepRows' views per activations: made once, as beam search asks for them at every step.
+const stepViews = new WeakMap<Activations, Map<number, Activations>>();
+
+/** Streams [first, first + count) of one-step activations (beam search's beams), sharing its buffers. */
+export function stepRows(acts: Activations, first: number, count: number): Activations {
+  if (acts.steps !== 1) throw new Error(`stepRows takes one-step activations, not ${acts.steps} steps`);
+  if (first === 0 && count === acts.batch) return acts;
+  let views = stepViews.get(acts);
+  if (!views) stepViews.set(acts, (views = new Map()));
+  const key = first * (acts.batch + 1) + count;
+  let view = views.get(key);
+  if (!view) views.set(key, (view = rowsView(acts, 1, count, first)));
+  return view;
+}
+
+// Rows [first, first + steps·batch) of every (N, ·) buffer and streams [first, first + batch)
+// of the states: a prefix of steps when first = 0, or some streams when steps = 1.
+function rowsView(acts: Activations, steps: number, batch: number, first: number): Activations {
+  const { hidden: H, vocab: V } = acts.config, G = 4 * H, n = steps * batch;
+  const rows = <X extends Vec | Uint16Array>(x: X, width: number): X => x.subarray(first * width, (first + n) * width) as X;
+  const state = (x: Vec): Vec => x.subarray(first * H, (first + batch) * H);
   return {
-    ...acts, steps,
-    inputs: acts.inputs.subarray(0, N), targets: acts.targets.subarray(0, N),
+    ...acts, steps, batch,
+    inputs: rows(acts.inputs, 1), targets: rows(acts.targets, 1),
     layers: acts.layers.map((a) => ({
-      ...a, gates: a.gates.subarray(0, N * 4 * H), c: a.c.subarray(0, N * H), tanhC: a.tanhC.subarray(0, N * H), h: a.h.subarray(0, N * H), dh: a.dh.subarray(0, N * H),
+      h0: state(a.h0), c0: state(a.c0), gates: rows(a.gates, G), c: rows(a.c, H), tanhC: rows(a.tanhC, H), h: rows(a.h, H),
+      dh: rows(a.dh, H), dh0: state(a.dh0), dc0: state(a.dc0),
     })),
-    logits: acts.logits.subarray(0, N * V), dLogits: acts.dLogits.subarray(0, N * V), dPre: acts.dPre.subarray(0, N * 4 * H),
+    logits: rows(acts.logits, V), dLogits: rows(acts.dLogits, V), dPre: rows(acts.dPre, G),
   };
 }
 
