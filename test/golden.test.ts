@@ -116,7 +116,7 @@ for (const build of [{ name: 'TypeScript', relaxed: undefined, kernels: 'typescr
       const a = g.adam;
       const norm = clipGradients(grads, a.clip_norm);
       assertClose('grad_norm', [norm], [g.expected.grad_norm], RELATIVE_TOL * g.expected.grad_norm);
-      const state = { m: new Float32Array(params.length), v: new Float32Array(params.length), step: 0 };
+      const state = { m: floats(params.length), v: floats(params.length), step: 0 }; // in the SIMD kernels' memory when enabled
       adamStep(params, grads, state, { lr: a.lr, beta1: a.beta1, beta2: a.beta2, eps: a.eps, clipNorm: a.clip_norm });
       for (const e of paramLayout(config)) {
         const expected = flat(g.expected.params_after_adam_step[e.name]);

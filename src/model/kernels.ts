@@ -177,6 +177,11 @@ export function lstmPointwiseBackward(
   batch: number, hidden: number,
 ): void {
   const H = hidden;
+  const pd = simdAt(dGates, dgOff), pc = simdAt(dc, 0), ph = simdAt(dh, dhOff), pg = simdAt(gates, gOff), pt = simdAt(tanhC, tOff), pp = simdAt(cPrev, pOff);
+  if (H % 4 === 0 && pd !== undefined && pc !== undefined && ph !== undefined && pg !== undefined && pt !== undefined && pp !== undefined) {
+    simdKernels()!.lstmPointwiseBackward(pd, pc, ph, pg, pt, pp, batch, H);
+    return;
+  }
   for (let b = 0; b < batch; b++) {
     const g0 = gOff + b * 4 * H, d0 = dgOff + b * 4 * H, s = b * H;
     for (let j = 0; j < H; j++) {

@@ -8,29 +8,53 @@
 import { lstmPointwiseBackward, lstmPointwiseForward, matmulAB, matmulABt, matmulAtB, type Vec } from './kernels';
 import type { LayerViews } from './params';
 
-/** Layer 0: pre = one-hot(ids)·W_ihᵀ + b_ih + b_hh, i.e. a column gather of W_ih. */
+/**
+ * Layer 0: pre = one-hot(ids)·W_ihᵀ + b_ih + b_hh, i.e. column ids[r] of W_ih plus the biases.
+ * W_ih's columns are strided (G×V, PyTorch's layout), so with rows enough to pay for it the
+ * columns are first laid out as rows of `tokenRows`, and each row of pre is one copy.
+ */
 export function oneHotInputForward(
   pre: Vec, // (N, G) out
   ids: Uint16Array, // (N)
+  tokenRows: Vec, // (V, G) scratch
   p: LayerViews, rows: number, vocab: number, G: number,
 ): void {
-  for (let r = 0; r < rows; r++) {
-    const id = ids[r], o = r * G;
-    for (let g = 0; g < G; g++) pre[o + g] = p.weightIh[g * vocab + id] + p.biasIh[g] + p.biasHh[g];
+  const W = p.weightIh, bi = p.biasIh, bh = p.biasHh;
+  if (rows < vocab) { // beam and sampling steps: gather the few columns
+    for (let r = 0; r < rows; r++) {
+      const id = ids[r], o = r * G;
+      for (let g = 0; g < G; g++) pre[o + g] = W[g * vocab + id] + bi[g] + bh[g];
+    }
+    return;
   }
+  for (let v = 0; v < vocab; v++) {
+    for (let g = 0; g < G; g++) tokenRows[v * G + g] = W[g * vocab + v] + bi[g] + bh[g];
+  }
+  for (let r = 0; r < rows; r++) pre.set(tokenRows.subarray(ids[r] * G, (ids[r] + 1) * G), r * G);
 }
 
+/** Backward of oneHotInputForward: each token's gradient rows summed in `tokenRows`, then added to W_ih's column and the biases. */
 export function oneHotInputBackward(
   d: LayerViews, // gradients: weightIh, biasIh, biasHh accumulate
   dPre: Vec, // (N, G)
   ids: Uint16Array, // (N)
+  tokenRows: Vec, // (V, G) scratch
   rows: number, vocab: number, G: number,
 ): void {
+  tokenRows.fill(0, 0, vocab * G);
   for (let r = 0; r < rows; r++) {
-    const id = ids[r], o = r * G;
-    for (let g = 0; g < G; g++) d.weightIh[g * vocab + id] += dPre[o + g];
+    const o = ids[r] * G, s = r * G;
+    for (let g = 0; g < G; g++) tokenRows[o + g] += dPre[s + g];
   }
-  biasBackward(d, dPre, rows, G);
+  const W = d.weightIh, bi = d.biasIh, bh = d.biasHh;
+  for (let v = 0; v < vocab; v++) {
+    for (let g = 0; g < G; g++) {
+      const x = tokenRows[v * G + g];
+      W[g * vocab + v] += x;
+      bi[g] += x;
+      bh[g] += x;
+    }
+  }
 }
 
 /** Layers above 0: pre = x·W_ihᵀ + b_ih + b_hh over all N rows in one product. */
@@ -88,7 +112,7 @@ export function lstmForward(
 
 /**
  * Backward through the recurrence. `dh` holds dL/dh_t from above for every step and is used
- * as scratch (the recurrent gradient is added into it). Writes dPre (T, B, G); accumulates
+ * as scratch (the recurrent gradient is added into it, step by step). Writes dPre (T, B, G); accumulates
  * dW_hh; leaves dL/dh_0 in dh0 and dL/dc_0 in dc0.
  */
 export function lstmBackward(
@@ -107,13 +131,12 @@ export function lstmBackward(
   steps: number, batch: number, hidden: number,
 ): void {
   const H = hidden, G = 4 * H, BH = batch * H;
-  dh0.fill(0);
   dc0.fill(0); // used as the running dL/dc
   for (let t = steps - 1; t >= 0; t--) {
-    for (let i = 0; i < BH; i++) dh[t * BH + i] += dh0[i];
     const first = t === 0, prev = first ? 0 : (t - 1) * BH;
     lstmPointwiseBackward(dPre, t * batch * G, dc0, dh, t * BH, gates, t * batch * G, tanhC, t * BH, first ? c0 : c, prev, batch, H);
-    matmulAB(dh0, 0, dPre, t * batch * G, weightHh, 0, batch, H, G, false);
+    // dL/dh_{t-1} = the gradient from above (already in dh) + dPre_t·W_hh; at t = 0 it goes to dh0.
+    matmulAB(first ? dh0 : dh, prev, dPre, t * batch * G, weightHh, 0, batch, H, G, !first);
   }
   // dW_hh += Σ_t dPre_tᵀ·h_{t-1}: one product over steps 1..T-1, then step 0 against h0.
   const rest = (steps - 1) * batch;

@@ -34,12 +34,13 @@ export interface Activations {
   logits: Vec; // (T, B, V)
   dLogits: Vec; // (T, B, V)
   dPre: Vec; // (T, B, G) gate gradients, shared by the layers in turn
+  tokenRows: Vec; // (V, G) layer 0's scratch: its input term per token, then that term's gradient
 }
 
 export function createActivations(config: ModelConfig, batch: number, steps: number, Float: FloatArrayType = Float32Array): Activations {
   // Float32 buffers go where the SIMD kernels can reach them (when enabled): wasmMemory.ts.
   const alloc = (n: number): Vec => (Float === Float32Array ? floats(n) : new Float(n));
-  return activationsOver(config, batch, steps, forwardLengths(config, batch, steps).map(alloc), alloc);
+  return activationsOver(config, batch, steps, forwardLengths(config, batch, steps).map(alloc), alloc, new Float(config.vocab * 4 * config.hidden));
 }
 
 /** The buffers a forward pass reads and writes, in the order forwardActivations takes them. */
@@ -53,7 +54,7 @@ export function forwardBuffers(acts: Activations): Vec[] {
  * inputs are this caller's own.
  */
 export function forwardActivations(config: ModelConfig, batch: number, steps: number, at: (index: number, length: number) => Vec): Activations {
-  return activationsOver(config, batch, steps, forwardLengths(config, batch, steps).map((n, i) => at(i, n)), () => NO_GRADIENT);
+  return activationsOver(config, batch, steps, forwardLengths(config, batch, steps).map((n, i) => at(i, n)), () => NO_GRADIENT, new Float32Array(config.vocab * 4 * config.hidden));
 }
 
 const NO_GRADIENT = new Float32Array(0);
@@ -63,7 +64,7 @@ function forwardLengths(config: ModelConfig, batch: number, steps: number): numb
   return [N * V, ...Array.from({ length: config.layers }, () => [batch * H, batch * H, N * 4 * H, N * H, N * H, N * H]).flat()];
 }
 
-function activationsOver(config: ModelConfig, batch: number, steps: number, forward: Vec[], gradient: (n: number) => Vec): Activations {
+function activationsOver(config: ModelConfig, batch: number, steps: number, forward: Vec[], gradient: (n: number) => Vec, tokenRows: Vec): Activations {
   const { hidden: H, vocab: V } = config, N = batch * steps;
   return {
     config, batch, steps,
@@ -72,7 +73,7 @@ function activationsOver(config: ModelConfig, batch: number, steps: number, forw
       const [h0, c0, gates, c, tanhC, h] = forward.slice(1 + 6 * l, 7 + 6 * l);
       return { h0, c0, gates, c, tanhC, h, dh: gradient(N * H), dh0: gradient(batch * H), dc0: gradient(batch * H) };
     }),
-    logits: forward[0], dLogits: gradient(N * V), dPre: gradient(N * 4 * H),
+    logits: forward[0], dLogits: gradient(N * V), dPre: gradient(N * 4 * H), tokenRows,
   };
 }
 
@@ -137,7 +138,7 @@ export function networkForward(p: ParamViews, acts: Activations): void {
   const { config, batch: B, steps: T } = acts, { hidden: H, vocab: V } = config, N = B * T, G = 4 * H;
   for (let l = 0; l < config.layers; l++) {
     const a = acts.layers[l], pl = p.layers[l];
-    if (l === 0) oneHotInputForward(a.gates, acts.inputs, pl, N, V, G);
+    if (l === 0) oneHotInputForward(a.gates, acts.inputs, acts.tokenRows, pl, N, V, G);
     else denseInputForward(a.gates, acts.layers[l - 1].h, pl, N, H, G);
     lstmForward(a.gates, a.c, a.tanhC, a.h, a.h0, a.c0, pl.weightHh, T, B, H);
   }
@@ -159,7 +160,7 @@ export function networkBackward(d: ParamViews, p: ParamViews, acts: Activations)
   for (let l = L - 1; l >= 0; l--) {
     const a = acts.layers[l], pl = p.layers[l], dl = d.layers[l];
     lstmBackward(acts.dPre, a.dh0, a.dc0, dl.weightHh, a.dh, a.gates, a.c, a.tanhC, a.h, a.h0, a.c0, pl.weightHh, T, B, H);
-    if (l === 0) oneHotInputBackward(dl, acts.dPre, acts.inputs, N, V, G);
+    if (l === 0) oneHotInputBackward(dl, acts.dPre, acts.inputs, acts.tokenRows, N, V, G);
     else denseInputBackward(acts.layers[l - 1].dh, dl, acts.dPre, acts.layers[l - 1].h, pl, N, H, G);
   }
 }

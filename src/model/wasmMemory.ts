@@ -1,7 +1,7 @@
-// The shared WebAssembly memory that the SIMD kernels (simd/gemm.ts and simd/lstmPointwise.ts,
-// built into dist/simd.wasm) work in, and the float buffers allocated in it. Once a worker calls
-// enableSimd, `floats(n)` places model buffers (parameters, gradients, activations) there, and
-// kernels.ts hands products and LSTM steps whose operands all live there to WebAssembly.
+// The shared WebAssembly memory that the SIMD kernels (simd/*.ts, built into dist/simd.wasm)
+// work in, and the float buffers allocated in it. Once a worker calls enableSimd, `floats(n)`
+// places model buffers (parameters, gradients, Adam's moments, activations) there, and
+// kernels.ts and adam.ts hand work whose operands all live there to WebAssembly.
 // Without it (tests of the reference loops, Float64 gradient checks) everything stays in
 // ordinary typed arrays.
 // The memory is shared, so growing it never detaches the views already handed out, and the
@@ -14,6 +14,11 @@ export interface SimdKernels {
   gemmDot(c: number, a: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
   gemmAxpy(c: number, a: number, sAm: number, sAk: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
   lstmPointwiseForward(gates: number, c: number, tanhC: number, h: number, cPrev: number, batch: number, hidden: number): void;
+  lstmPointwiseBackward(dGates: number, dc: number, dh: number, gates: number, tanhC: number, cPrev: number, batch: number, hidden: number): void;
+  sumOfSquares(x: number, n: number): number;
+  adamStep(params: number, grads: number, m: number, v: number, n: number, beta1: number, beta2: number, eps: number, stepSize: number, root2: number): void;
+  usePackBuffer(address: number): void;
+  PACK_FLOATS: WebAssembly.Global;
   FUSED_MULTIPLY_ADD: WebAssembly.Global;
 }
 
@@ -29,6 +34,7 @@ interface Arena {
   top: Int32Array; // [0]: bytes handed out from the bottom, shared by the threads
   free: Map<number, number[]>; // block size in bytes → free block addresses
   registry: FinalizationRegistry<{ address: number; bytes: number }>;
+  pack?: Float32Array; // this thread's scratch for gemmAxpy, kept alive here
 }
 
 let arena: Arena | undefined;
@@ -48,6 +54,8 @@ export function enableSimd(wasm: Uint8Array, shared?: WebAssembly.Memory): () =>
     memory, wasm, kernels: instance.exports as unknown as SimdKernels, buffers: new Set([memory.buffer]), top, free,
     registry: new FinalizationRegistry(({ address, bytes }) => free.get(bytes)?.push(address) ?? free.set(bytes, [address])),
   };
+  arena.pack = floats(arena.kernels.PACK_FLOATS.value as number);
+  arena.kernels.usePackBuffer(arena.pack.byteOffset);
   return () => (arena = undefined);
 }
 

@@ -53,7 +53,9 @@ export class Trainer {
     this.acts = createActivations(model.config, batch, stats.steps);
     this.grads = floats(model.params.length);
     this.d = paramViews(this.grads, model.config);
-    this.adam = { m: adamM ?? new Float32Array(model.params.length), v: adamV ?? new Float32Array(model.params.length), step: stats.step };
+    // The moments go where the SIMD Adam reaches them (a checkpoint's are copied in).
+    const moments = (from?: Float32Array) => { const x = floats(model.params.length); if (from) x.set(from); return x; };
+    this.adam = { m: moments(adamM), v: moments(adamV), step: stats.step };
     this.heldOut = model.vocabulary.encode(heldOut.slice(0, HELDOUT_SAMPLE_CHARS));
     this.rng = new Rng(stats.rng);
   }

@@ -4,7 +4,8 @@
 // gradient) with and without them.
 
 import * as assert from 'node:assert/strict';
-import { lstmPointwiseForward, matmulAB, matmulABt, matmulAtB } from '../../src/model/kernels';
+import { adamStep, clipGradients, DEFAULT_ADAM } from '../../src/model/adam';
+import { lstmPointwiseBackward, lstmPointwiseForward, matmulAB, matmulABt, matmulAtB } from '../../src/model/kernels';
 import { createModel } from '../../src/model/model';
 import { createActivations, networkBackward, networkForward, networkLoss } from '../../src/model/network';
 import { paramViews } from '../../src/model/params';
@@ -63,6 +64,41 @@ for (const build of SIMD_BUILDS) describe(`SIMD kernels: ${build.name}`, functio
       lstmPointwiseForward(ref[0], off, ref[1], off, ref[2], off, ref[3], off, ref[4], off, B, H);
       [gates, c, tanhC, h].forEach((x, k) => x.forEach((v, i) => assert.ok(Math.abs(v - ref[k][i]) <= 3e-7 * (1 + Math.abs(ref[k][i])), `B${B} H${H} buffer ${k} [${i}]: ${v} vs ${ref[k][i]}`)));
     }
+  });
+
+  it('the LSTM step backward equals the reference, with offsets', () => {
+    for (const [B, H] of [[1, 4], [3, 8], [7, 256]]) {
+      const off = 5, G = 4 * H, sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+      // Activations as the forward leaves them: i, f, o in (0, 1), g and tanh(c) in (−1, 1).
+      const gates = floats(off + B * G).map((_, i) => ((i - off) % G < 2 * H || (i - off) % G >= 3 * H ? sigmoid : Math.tanh)(rng.next() * 8 - 4));
+      const tanhC = floats(off + B * H).map(() => Math.tanh(rng.next() * 6 - 3));
+      const cPrev = floats(off + B * H).map(() => rng.next() * 6 - 3), dh = floats(off + B * H).map(() => rng.next() * 2 - 1);
+      const dc = floats(B * H).map(() => rng.next() * 2 - 1), dGates = floats(off + B * G);
+      const ref = [dGates, dc, dh, gates, tanhC, cPrev].map((x) => Float32Array.from(x)); // ordinary arrays: the reference loop
+      lstmPointwiseBackward(dGates, off, dc, dh, off, gates, off, tanhC, off, cPrev, off, B, H);
+      lstmPointwiseBackward(ref[0], off, ref[1], ref[2], off, ref[3], off, ref[4], off, ref[5], off, B, H);
+      [dGates, dc].forEach((x, k) => x.forEach((v, i) => assert.ok(Math.abs(v - ref[k][i]) <= 1e-6 * (1 + Math.abs(ref[k][i])), `B${B} H${H} buffer ${k} [${i}]: ${v} vs ${ref[k][i]}`)));
+      assert.ok(dGates.some((v) => v !== 0));
+    }
+  });
+
+  it('clipping and Adam equal the reference, through a ragged tail, over a few steps', () => {
+    const n = 1027;
+    const slabs = [0, 1, 2, 3].map(() => floats(n)); // params, grads, m, v
+    const ref = slabs.map((x) => Float32Array.from(x)); // ordinary arrays: the reference loops
+    const state = { m: slabs[2], v: slabs[3], step: 0 }, refState = { m: ref[2], v: ref[3], step: 0 };
+    for (let step = 0; step < 3; step++) {
+      slabs[1].forEach((_, i) => (slabs[1][i] = ref[1][i] = (rng.next() * 2 - 1) * (step + 1)));
+      assert.ok(Math.abs(clipGradients(slabs[1], 5) - clipGradients(ref[1], 5)) <= 1e-9 * clipGradients(ref[1], 5));
+      adamStep(slabs[0], slabs[1], state, DEFAULT_ADAM);
+      adamStep(ref[0], ref[1], refState, DEFAULT_ADAM);
+      // float32 against the reference's float64 arithmetic: a few ulps of the slab's largest value.
+      [0, 2, 3].forEach((k) => {
+        const scale = ref[k].reduce((x, y) => Math.max(x, Math.abs(y)), 0);
+        slabs[k].forEach((v, i) => assert.ok(Math.abs(v - ref[k][i]) <= 1e-6 * scale, `step ${step} slab ${k} [${i}]: ${v} vs ${ref[k][i]}`));
+      });
+    }
+    assert.ok(slabs[0].every((v) => v !== 0));
   });
 
   it('passes per keystroke (context, beam search, evaluation) reuse their buffers: the memory stays the same size', () => {

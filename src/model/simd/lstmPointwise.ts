@@ -1,5 +1,6 @@
 // The fused LSTM gate non-linearities in WebAssembly SIMD (AssemblyScript, built with gemm.ts
-// into dist/simd.wasm): the fast path behind kernels.ts's lstmPointwiseForward when its buffers
+// into dist/simd.wasm), forward and backward: the fast path behind kernels.ts's
+// lstmPointwiseForward and lstmPointwiseBackward when their buffers
 // live in the shared WebAssembly memory and H is a multiple of 4. Beam search spends a quarter
 // of its time here in plain JavaScript (Math.exp and Math.tanh one value at a time). Pointers
 // are byte addresses; the TypeScript loop in kernels.ts is the reference.
@@ -21,6 +22,28 @@ export function lstmPointwiseForward(gates: usize, c: usize, tanhC: usize, h: us
       v128.store(c + s + o, cn);
       v128.store(tanhC + s + o, tc);
       v128.store(h + s + o, f32x4.mul(og, tc));
+    }
+  }
+}
+
+/**
+ * Backward of one step for B streams: from dh (B, H), the running cell gradient dc (B, H; in:
+ * dL/dc_t from step t+1, out: dL/dc_{t-1}) and the step's activations, the pre-activation
+ * gradients dGates (B, 4H). Products in the reference loop's order.
+ */
+export function lstmPointwiseBackward(dGates: usize, dc: usize, dh: usize, gates: usize, tanhC: usize, cPrev: usize, batch: i32, hidden: i32): void {
+  const rowH = <usize>hidden << 2, one = f32x4.splat(1);
+  for (let b = 0; b < batch; b++) {
+    const g = gates + <usize>b * 4 * rowH, d = dGates + <usize>b * 4 * rowH, s = <usize>b * rowH;
+    for (let o: usize = 0; o < rowH; o += 16) {
+      const ig = v128.load(g + o), fg = v128.load(g + rowH + o), gg = v128.load(g + 2 * rowH + o), og = v128.load(g + 3 * rowH + o);
+      const tc = v128.load(tanhC + s + o), dhv = v128.load(dh + s + o);
+      const dct = f32x4.add(v128.load(dc + s + o), f32x4.mul(f32x4.mul(dhv, og), f32x4.sub(one, f32x4.mul(tc, tc))));
+      v128.store(d + o, f32x4.mul(f32x4.mul(f32x4.mul(dct, gg), ig), f32x4.sub(one, ig)));
+      v128.store(d + rowH + o, f32x4.mul(f32x4.mul(f32x4.mul(dct, v128.load(cPrev + s + o)), fg), f32x4.sub(one, fg)));
+      v128.store(d + 2 * rowH + o, f32x4.mul(f32x4.mul(dct, ig), f32x4.sub(one, f32x4.mul(gg, gg))));
+      v128.store(d + 3 * rowH + o, f32x4.mul(f32x4.mul(f32x4.mul(dhv, tc), og), f32x4.sub(one, og)));
+      v128.store(dc + s + o, f32x4.mul(dct, fg));
     }
   }
 }
