@@ -1,6 +1,6 @@
 // Adam (bias-corrected, as torch.optim.Adam) with global-norm gradient clipping (as
 // torch.nn.utils.clip_grad_norm_). Moments are slabs of the parameters' layout. With every
-// slab in the SIMD kernels' memory, the passes run in simd/adam.ts; these loops are the reference.
+// slab in the SIMD kernels' memory, the passes run in simd/optimizer.ts; these loops are the reference.
 
 import type { Vec } from './kernels';
 import { simdAddress, simdKernels } from './wasmMemory';

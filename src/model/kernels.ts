@@ -110,6 +110,13 @@ export function matmulAtB(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bO
   else gemm(c, cOff, a, aOff, 1, m, b, bOff, n, 1, m, n, k, accumulate);
 }
 
+/** y ← a·y + b·x, elementwise over y's length (averaging the threads' gradients). */
+export function scaleAdd(y: Vec, a: number, x: Vec, b: number): void {
+  const py = simdAt(y, 0), px = simdAt(x, 0);
+  if (py !== undefined && px !== undefined) simdKernels()!.scaleAdd(py, a, px, b, y.length);
+  else for (let i = 0; i < y.length; i++) y[i] = a * y[i] + b * x[i];
+}
+
 /** Byte addresses of the operands (offsets included) when all three live in the SIMD kernels' memory. */
 function simdOperands(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number): { c: number; a: number; b: number } | undefined {
   const pc = simdAt(c, cOff), pa = simdAt(a, aOff), pb = simdAt(b, bOff);

@@ -7,6 +7,7 @@
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { scaleAdd } from '../model/kernels';
 import type { ModelConfig } from '../model/params';
 import { floats, simdAddress, simdShare } from '../model/wasmMemory';
 
@@ -109,9 +110,7 @@ export class ShardPool {
 
   /** Waits for the helpers, then folds their gradients into `grads` (the first shard's, `firstBatch` streams); returns the batch's mean loss. */
   finish(grads: Float32Array, firstLoss: number, firstBatch: number, batch: number): number {
-    let loss = (firstLoss * firstBatch) / batch;
-    const w0 = firstBatch / batch;
-    for (let i = 0; i < grads.length; i++) grads[i] *= w0;
+    let loss = (firstLoss * firstBatch) / batch, w0 = firstBatch / batch; // this shard's weight, applied with the first helper's
     for (const h of this.helpers) {
       const go = Atomics.load(h.control, 0);
       // Wait on the value just read: if the helper finishes in between, wait returns at once.
@@ -121,7 +120,8 @@ export class ShardPool {
       }
       if (h.control[3]) throw new Error('a training thread failed (its error is on stderr)');
       const w = h.batch / batch;
-      for (let i = 0; i < grads.length; i++) grads[i] += w * h.grads[i];
+      scaleAdd(grads, w0, h.grads, w);
+      w0 = 1;
       loss += w * h.loss[0];
     }
     return loss;

@@ -1,8 +1,16 @@
-// The optimizer's passes over every parameter in WebAssembly SIMD (AssemblyScript, built with
-// gemm.ts into dist/simd.wasm): the fast path behind ../adam.ts when the parameters, gradients
-// and moments all live in the shared WebAssembly memory. They run once per step on the main
-// thread while any helper threads wait, so their time is the serial part of a parallel step.
-// Pointers are byte addresses; the TypeScript loops in ../adam.ts are the reference.
+// The passes over every parameter in WebAssembly SIMD (AssemblyScript, built with gemm.ts into
+// dist/simd.wasm): the threads' gradients averaged, their norm, and Adam; the fast path behind
+// ../kernels.ts's scaleAdd and ../adam.ts when every slab lives in the shared WebAssembly
+// memory. They run once per step on the main thread while any helper threads wait, so their
+// time is the serial part of a parallel step. Pointers are byte addresses; the TypeScript loops
+// are the reference.
+
+/** y ← a·y + b·x over n floats. */
+export function scaleAdd(y: usize, a: f32, x: usize, b: f32, n: i32): void {
+  const va = f32x4.splat(a), vb = f32x4.splat(b), end = <usize>(n & ~3) << 2;
+  for (let o: usize = 0; o < end; o += 16) v128.store(y + o, f32x4.add(f32x4.mul(va, v128.load(y + o)), f32x4.mul(vb, v128.load(x + o))));
+  for (let o = end; o < <usize>n << 2; o += 4) store<f32>(y + o, a * load<f32>(y + o) + b * load<f32>(x + o));
+}
 
 /** Σ x², accumulated in f64 as the reference does. */
 export function sumOfSquares(x: usize, n: i32): f64 {
