@@ -110,6 +110,22 @@ export function matmulAtB(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bO
   else gemm(c, cOff, a, aOff, 1, m, b, bOff, n, 1, m, n, k, accumulate);
 }
 
+/** a[j] += Σ_r x(r, j) and b[j] += the same, x (rows, cols) at xOff: both biases of an LSTM layer take these column sums as their gradient. */
+export function addColumnSums(a: Vec, b: Vec, x: Vec, xOff: number, rows: number, cols: number): void {
+  const pa = simdAt(a, 0), pb = simdAt(b, 0), px = simdAt(x, xOff);
+  if (pa !== undefined && pb !== undefined && px !== undefined) {
+    simdKernels()!.addColumnSums(pa, pb, px, rows, cols);
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < cols; j++) {
+      const v = x[xOff + r * cols + j];
+      a[j] += v;
+      b[j] += v;
+    }
+  }
+}
+
 /** y ← a·y + b·x, elementwise over y's length (averaging the threads' gradients). */
 export function scaleAdd(y: Vec, a: number, x: Vec, b: number): void {
   const py = simdAt(y, 0), px = simdAt(x, 0);

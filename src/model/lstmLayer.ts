@@ -5,7 +5,7 @@
 // Dimension legend: T steps, B streams, H hidden, G = 4H gate rows, I inputs (V or H),
 // N = T·B rows, time-major (row t·B + b is stream b at step t).
 
-import { lstmPointwiseBackward, lstmPointwiseForward, matmulAB, matmulABt, matmulAtB, type Vec } from './kernels';
+import { addColumnSums, lstmPointwiseBackward, lstmPointwiseForward, matmulAB, matmulABt, matmulAtB, type Vec } from './kernels';
 import type { LayerViews } from './params';
 
 /**
@@ -46,15 +46,11 @@ export function oneHotInputBackward(
     const o = ids[r] * G, s = r * G;
     for (let g = 0; g < G; g++) tokenRows[o + g] += dPre[s + g];
   }
-  const W = d.weightIh, bi = d.biasIh, bh = d.biasHh;
+  const W = d.weightIh;
   for (let v = 0; v < vocab; v++) {
-    for (let g = 0; g < G; g++) {
-      const x = tokenRows[v * G + g];
-      W[g * vocab + v] += x;
-      bi[g] += x;
-      bh[g] += x;
-    }
+    for (let g = 0; g < G; g++) W[g * vocab + v] += tokenRows[v * G + g];
   }
+  addColumnSums(d.biasIh, d.biasHh, tokenRows, 0, vocab, G);
 }
 
 /** Layers above 0: pre = x·W_ihᵀ + b_ih + b_hh over all N rows in one product. */
@@ -63,9 +59,8 @@ export function denseInputForward(
   x: Vec, // (N, I) the layer below's h
   p: LayerViews, rows: number, inputs: number, G: number,
 ): void {
-  for (let r = 0; r < rows; r++) {
-    for (let g = 0; g < G; g++) pre[r * G + g] = p.biasIh[g] + p.biasHh[g];
-  }
+  for (let g = 0; g < G; g++) pre[g] = p.biasIh[g] + p.biasHh[g];
+  for (let r = 1; r < rows; r++) pre.copyWithin(r * G, 0, G);
   matmulABt(pre, 0, x, 0, p.weightIh, 0, rows, G, inputs, true);
 }
 
@@ -78,18 +73,9 @@ export function denseInputBackward(
 ): void {
   matmulAB(dx, 0, dPre, 0, p.weightIh, 0, rows, inputs, G, true);
   matmulAtB(d.weightIh, 0, dPre, 0, x, 0, G, inputs, rows, true);
-  biasBackward(d, dPre, rows, G);
+  addColumnSums(d.biasIh, d.biasHh, dPre, 0, rows, G);
 }
 
-function biasBackward(d: LayerViews, dPre: Vec, rows: number, G: number): void {
-  for (let r = 0; r < rows; r++) {
-    for (let g = 0; g < G; g++) {
-      const v = dPre[r * G + g];
-      d.biasIh[g] += v;
-      d.biasHh[g] += v;
-    }
-  }
-}
 
 /** The recurrence: for each step, gates += h_{t-1}·W_hhᵀ, then the fused non-linearities. */
 export function lstmForward(

@@ -40,7 +40,7 @@ export interface Activations {
 export function createActivations(config: ModelConfig, batch: number, steps: number, Float: FloatArrayType = Float32Array): Activations {
   // Float32 buffers go where the SIMD kernels can reach them (when enabled): wasmMemory.ts.
   const alloc = (n: number): Vec => (Float === Float32Array ? floats(n) : new Float(n));
-  return activationsOver(config, batch, steps, forwardLengths(config, batch, steps).map(alloc), alloc, new Float(config.vocab * 4 * config.hidden));
+  return activationsOver(config, batch, steps, forwardLengths(config, batch, steps).map(alloc), alloc, alloc(config.vocab * 4 * config.hidden));
 }
 
 /** The buffers a forward pass reads and writes, in the order forwardActivations takes them. */

@@ -51,8 +51,12 @@ export function crossEntropyBackward(
   rows: number, vocab: number,
 ): void {
   for (let r = 0; r < rows; r++) {
-    const o = r * vocab, lse = logSumExp(logits, o, vocab);
-    for (let v = 0; v < vocab; v++) dLogits[o + v] = Math.exp(logits[o + v] - lse) / rows;
+    const o = r * vocab;
+    let max = -Infinity, sum = 0;
+    for (let v = 0; v < vocab; v++) max = Math.max(max, logits[o + v]);
+    for (let v = 0; v < vocab; v++) sum += dLogits[o + v] = Math.exp(logits[o + v] - max);
+    const scale = 1 / (sum * rows);
+    for (let v = 0; v < vocab; v++) dLogits[o + v] *= scale;
     dLogits[o + targets[r]] -= 1 / rows;
   }
 }

@@ -5,7 +5,7 @@
 
 import * as assert from 'node:assert/strict';
 import { adamStep, clipGradients, DEFAULT_ADAM } from '../../src/model/adam';
-import { lstmPointwiseBackward, lstmPointwiseForward, matmulAB, matmulABt, matmulAtB, scaleAdd } from '../../src/model/kernels';
+import { addColumnSums, lstmPointwiseBackward, lstmPointwiseForward, matmulAB, matmulABt, matmulAtB, scaleAdd } from '../../src/model/kernels';
 import { createModel } from '../../src/model/model';
 import { createActivations, networkBackward, networkForward, networkLoss } from '../../src/model/network';
 import { paramViews } from '../../src/model/params';
@@ -51,6 +51,17 @@ for (const build of SIMD_BUILDS) describe(`SIMD kernels: ${build.name}`, functio
       }
     });
   }
+
+  it('column sums (the biases\' gradient) equal the reference on ragged shapes, with an offset', () => {
+    for (const [rows, cols] of [[1, 1], [3, 16], [5, 37], [64, 1024]]) {
+      const off = 3, x = floats(off + rows * cols), a = floats(cols), b = floats(cols);
+      [x, a, b].forEach(random);
+      const [rx, ra, rb] = [x, a, b].map((v) => Float32Array.from(v)); // ordinary arrays: the reference loop
+      addColumnSums(a, b, x, off, rows, cols);
+      addColumnSums(ra, rb, rx, off, rows, cols);
+      [[a, ra], [b, rb]].forEach(([v, r]) => v.forEach((y, j) => assert.ok(Math.abs(y - r[j]) <= 1e-5 * (1 + Math.abs(r[j])), `${rows}×${cols} [${j}]: ${y} vs ${r[j]}`)));
+    }
+  });
 
   it('the LSTM step equals the reference, from tiny to saturating pre-activations, with offsets', () => {
     for (const [B, H] of [[1, 4], [3, 8], [7, 256]]) {
