@@ -150,10 +150,13 @@ export function networkLoss(acts: Activations): number {
   return crossEntropyForward(acts.logits, acts.targets, acts.batch * acts.steps, acts.config.vocab);
 }
 
-/** Accumulates dLoss/dparams into the gradient views `d`: the forward in reverse. */
-export function networkBackward(d: ParamViews, p: ParamViews, acts: Activations): void {
+/**
+ * Accumulates dLoss/dparams into the gradient views `d`: the forward in reverse. The loss is the
+ * mean over `meanOver` rows: these N, or the whole batch's when these streams are a shard of it.
+ */
+export function networkBackward(d: ParamViews, p: ParamViews, acts: Activations, meanOver = acts.batch * acts.steps): void {
   const { config, batch: B, steps: T } = acts, { hidden: H, vocab: V, layers: L } = config, N = B * T, G = 4 * H;
-  crossEntropyBackward(acts.dLogits, acts.logits, acts.targets, N, V);
+  crossEntropyBackward(acts.dLogits, acts.logits, acts.targets, N, V, meanOver);
   for (const a of acts.layers) a.dh.fill(0);
   const top = acts.layers[L - 1];
   linearBackward(top.dh, d.outWeight, d.outBias, acts.dLogits, top.h, p.outWeight, N, H, V);

@@ -43,21 +43,24 @@ export function crossEntropyForward(
   return total / rows;
 }
 
-/** dL/dlogits of the mean cross-entropy: (softmax − one-hot(target)) / N. */
+/**
+ * dL/dlogits of the mean cross-entropy: (softmax − one-hot(target)) / meanOver, where meanOver
+ * is N, or the rows of the whole batch when these rows are a part of it (a shard).
+ */
 export function crossEntropyBackward(
   dLogits: Vec, // (N, V) out
   logits: Vec, // (N, V)
   targets: Uint16Array, // (N)
-  rows: number, vocab: number,
+  rows: number, vocab: number, meanOver: number,
 ): void {
   for (let r = 0; r < rows; r++) {
     const o = r * vocab;
     let max = -Infinity, sum = 0;
     for (let v = 0; v < vocab; v++) max = Math.max(max, logits[o + v]);
     for (let v = 0; v < vocab; v++) sum += dLogits[o + v] = Math.exp(logits[o + v] - max);
-    const scale = 1 / (sum * rows);
+    const scale = 1 / (sum * meanOver);
     for (let v = 0; v < vocab; v++) dLogits[o + v] *= scale;
-    dLogits[o + targets[r]] -= 1 / rows;
+    dLogits[o + targets[r]] -= 1 / meanOver;
   }
 }
 

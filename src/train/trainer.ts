@@ -12,7 +12,7 @@ import { Vocabulary } from '../model/vocabulary';
 import { floats, simdEnabled } from '../model/wasmMemory';
 import { Rng } from '../util/rng';
 import { evaluateBpc } from './evaluate';
-import { copyStreams, ShardPool, shardSizes } from './shardPool';
+import { ShardPool } from './shardPool';
 import { StreamBatcher } from './streamBatcher';
 import { CorpusError } from './corpus';
 
@@ -36,8 +36,8 @@ export class Trainer {
   readonly grads: Float32Array; // parameter layout
   private readonly d: ParamViews; // named views into grads
   private readonly adam: AdamState;
-  private acts: Activations; // the streams this thread computes: all of them, or the first shard
-  private shards: { pool: ShardPool; inputs: Uint16Array; targets: Uint16Array } | undefined; // (T, B) each
+  private acts: Activations | undefined; // the whole batch, on one thread (made at its first step)
+  private pool: ShardPool | undefined; // or shards of it, on several
   private readonly batcher: StreamBatcher;
   private readonly heldOut: Uint16Array; // (≤ HELDOUT_SAMPLE_CHARS)
   private readonly rng: Rng;
@@ -50,7 +50,6 @@ export class Trainer {
     }
     stats.batch = batch;
     this.batcher = new StreamBatcher(ids, batch, stats.steps, stats.cursor);
-    this.acts = createActivations(model.config, batch, stats.steps);
     this.grads = floats(model.params.length);
     this.d = paramViews(this.grads, model.config);
     // The moments go where the SIMD Adam reaches them (a checkpoint's are copied in).
@@ -79,45 +78,47 @@ export class Trainer {
    * SIMD kernels are on and the batch has streams enough; one thread otherwise.
    */
   async useThreads(threads: number, distDir: string): Promise<void> {
-    const sizes = shardSizes(this.stats.batch, threads);
-    if (sizes.length < 2 || !simdEnabled() || this.shards) return;
-    const { config } = this.model, T = this.stats.steps, B = this.stats.batch;
-    const pool = await ShardPool.start(this.model.params, config, sizes, T, distDir);
-    this.acts = createActivations(config, sizes[0], T);
-    this.shards = { pool, inputs: new Uint16Array(T * B), targets: new Uint16Array(T * B) };
+    if (threads < 2 || this.stats.batch < 2 || !simdEnabled() || this.pool) return;
+    const pool = await ShardPool.start(this.model.params, this.grads, this.model.config, this.stats.batch, this.stats.steps, threads, distDir);
+    // The streams' carried state moves to where every thread reads it.
+    this.acts?.layers.forEach((a, l) => {
+      const BH = a.h0.length, state = pool.shared.state;
+      state.set(a.h0, 2 * l * BH);
+      state.set(a.c0, (2 * l + 1) * BH);
+    });
+    this.acts = undefined;
+    this.pool = pool;
   }
 
   /** Threads each step runs on. */
   get threads(): number {
-    return 1 + (this.shards?.pool.helperCount ?? 0);
+    return 1 + (this.pool?.helperCount ?? 0);
   }
 
   /** Stops the helper threads, if any. */
   async dispose(): Promise<void> {
-    await this.shards?.pool.dispose();
-    this.shards = undefined;
+    await this.pool?.dispose();
+    this.pool = undefined;
   }
 
   /** One batch: forward, loss, backward, clip, Adam. Returns the batch's loss in bits/char. */
   step(): number {
-    const { acts, model, stats, shards } = this;
-    if (shards) {
-      const B = stats.batch, b0 = acts.batch, T = stats.steps, wrapped = this.batcher.next(shards.inputs, shards.targets);
-      shards.pool.begin(shards.inputs, shards.targets, B, wrapped);
-      copyStreams(shards.inputs, B, 0, acts.inputs, b0, T);
-      copyStreams(shards.targets, B, 0, acts.targets, b0, T);
-      if (wrapped) resetState(acts);
-    } else if (this.batcher.next(acts.inputs, acts.targets)) {
-      resetState(acts);
-    }
-    networkForward(model.p, acts);
-    const own = networkLoss(acts);
+    const { model, stats, pool } = this;
     this.grads.fill(0);
-    networkBackward(this.d, model.p, acts);
-    const loss = shards ? shards.pool.finish(this.grads, own, acts.batch, stats.batch) : own;
+    let loss: number;
+    if (pool) {
+      if (this.batcher.next(pool.shared.inputs, pool.shared.targets)) pool.shared.state.fill(0);
+      loss = pool.step(this.grads);
+    } else {
+      const acts = (this.acts ??= createActivations(model.config, stats.batch, stats.steps));
+      if (this.batcher.next(acts.inputs, acts.targets)) resetState(acts);
+      networkForward(model.p, acts);
+      loss = networkLoss(acts);
+      networkBackward(this.d, model.p, acts);
+      carryState(acts);
+    }
     clipGradients(this.grads, DEFAULT_ADAM.clipNorm);
     adamStep(model.params, this.grads, this.adam, { ...DEFAULT_ADAM, lr: stats.lr });
-    carryState(acts);
     stats.step = this.adam.step;
     stats.charsSeen += stats.batch * stats.steps;
     stats.cursor = this.batcher.cursor;
