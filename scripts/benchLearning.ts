@@ -1,26 +1,26 @@
 // A learning curve: trains a fresh model on a corpus and prints held-out bits/char (the first
 // 200,000 held-out characters, as `cellscope eval --chars 200000` reads them) after every
 // minute of training time, as one JSON line. Evaluation time is not counted as training time.
-//   usage: npm run bench:learning -- [--corpus /tmp/kernel] [--hidden 256] [--threads 2] [--seconds 300]
+//   usage: npm run bench:learning -- [--corpus /tmp/kernel] [--hidden 256] [--lr 2e-3] [--threads 2] [--seconds 300]
 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCorpus, splitText } from '../src/train/corpus';
 import { evaluateBpc } from '../src/train/evaluate';
-import { Trainer } from '../src/train/trainer';
+import { DEFAULT_TRAIN_SETTINGS, Trainer } from '../src/train/trainer';
 import { kernelsInUse } from '../src/model/wasmMemory';
 import { useSimdKernels } from '../src/util/simdKernels';
 
 async function main(): Promise<void> {
   const { values: a } = parseArgs({ options: {
-    corpus: { type: 'string', default: '/tmp/kernel' }, hidden: { type: 'string', default: '256' },
+    corpus: { type: 'string', default: '/tmp/kernel' }, hidden: { type: 'string', default: '256' }, lr: { type: 'string', default: String(DEFAULT_TRAIN_SETTINGS.lr) },
     threads: { type: 'string', default: String(os.availableParallelism()) }, seconds: { type: 'string', default: '300' },
   } });
   const dist = path.resolve(__dirname, '..', 'dist');
   useSimdKernels(dist);
   const { train, heldOut } = splitText(readCorpus(a.corpus!));
-  const trainer = Trainer.fresh(train, heldOut, { hidden: Number(a.hidden), layers: 2, batch: 32, steps: 64, lr: 2e-3, seed: 1 });
+  const trainer = Trainer.fresh(train, heldOut, { ...DEFAULT_TRAIN_SETTINGS, hidden: Number(a.hidden), lr: Number(a.lr) });
   await trainer.useThreads(Number(a.threads), dist);
   const ids = trainer.model.vocabulary.encode(heldOut.slice(0, 200_000));
   const curve: Record<string, number> = {};
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     curve[`${minute}min`] = Math.round(evaluateBpc(trainer.model, ids, 32, 64) * 1000) / 1000;
     process.stderr.write(`${minute} min: step ${trainer.stats.step}, held-out ${curve[`${minute}min`]} bpc\n`);
   }
-  console.log(JSON.stringify({ hidden: Number(a.hidden), threads: trainer.threads, kernels: kernelsInUse(), steps: trainer.stats.step, heldout_bpc: curve }));
+  console.log(JSON.stringify({ hidden: Number(a.hidden), lr: Number(a.lr), threads: trainer.threads, kernels: kernelsInUse(), steps: trainer.stats.step, heldout_bpc: curve }));
   await trainer.dispose();
 }
 

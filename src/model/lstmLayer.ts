@@ -76,7 +76,6 @@ export function denseInputBackward(
   addColumnSums(d.biasIh, d.biasHh, dPre, 0, rows, G);
 }
 
-
 /** The recurrence: for each step, gates += h_{t-1}·W_hhᵀ, then the fused non-linearities. */
 export function lstmForward(
   gates: Vec, // (T, B, G) in: input pre-activations; out: activations i, f, g, o
@@ -98,8 +97,8 @@ export function lstmForward(
 
 /**
  * Backward through the recurrence. `dh` holds dL/dh_t from above for every step and is used
- * as scratch (the recurrent gradient is added into it, step by step). Writes dPre (T, B, G); accumulates
- * dW_hh; leaves dL/dh_0 in dh0 and dL/dc_0 in dc0.
+ * as scratch (the recurrent gradient is added into it, step by step). Writes dPre (T, B, G);
+ * accumulates dW_hh; leaves dL/dh_0 in dh0 and dL/dc_0 in dc0.
  */
 export function lstmBackward(
   dPre: Vec, // (T, B, G) out
