@@ -52,6 +52,19 @@ for (const build of SIMD_BUILDS) describe(`SIMD kernels: ${build.name}`, functio
     });
   }
 
+  it('A·Bᵀ gives a row the same bits in a block of 4, of 3, of 2 or alone (beam steps split across threads rely on it)', () => {
+    for (const [n, k] of [[102, 256], [66, 130], [7, 3]]) {
+      const m = 7, a = floats(m * k), b = floats(n * k), whole = floats(m * n);
+      [a, b].forEach(random);
+      matmulABt(whole, 0, a, 0, b, 0, m, n, k, false);
+      for (const [first, rows] of [[0, 1], [4, 3], [5, 2], [6, 1], [1, 4]]) {
+        const part = floats(rows * n);
+        matmulABt(part, 0, a, first * k, b, 0, rows, n, k, false);
+        part.forEach((v, i) => assert.equal(v, whole[first * n + i], `n${n} k${k} rows ${first}+${rows} [${i}]`));
+      }
+    }
+  });
+
   it('column sums (the biases\' gradient) equal the reference on ragged shapes, with an offset', () => {
     for (const [rows, cols] of [[1, 1], [3, 16], [5, 37], [64, 1024]]) {
       const off = 3, x = floats(off + rows * cols), a = floats(cols), b = floats(cols);

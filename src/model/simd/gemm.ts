@@ -38,6 +38,11 @@ export function gemmDot(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ac
         s30 = madd(x, y0, s30); s31 = madd(x, y1, s31);
       }
       const cc = c + <usize>i * rowC + (<usize>j << 2);
+      if (k4 == k) { // the 8 sums two rows at a time, each row's pair of columns in one 64-bit store
+        putPairs(cc, rowC, sums2x2(s00, s01, s10, s11), accumulate);
+        if (rows > 2) putPairs(cc + 2 * rowC, rows > 3 ? rowC : 0, sums2x2(s20, s21, s30, s31), accumulate);
+        continue;
+      }
       put(cc, sum(s00) + tail(a0, b0, k4, k), accumulate); put(cc + 4, sum(s01) + tail(a0, b1, k4, k), accumulate);
       put(cc + rowC, sum(s10) + tail(a1, b0, k4, k), accumulate); put(cc + rowC + 4, sum(s11) + tail(a1, b1, k4, k), accumulate);
       if (rows > 2) { put(cc + 2 * rowC, sum(s20) + tail(a2, b0, k4, k), accumulate); put(cc + 2 * rowC + 4, sum(s21) + tail(a2, b1, k4, k), accumulate); }
@@ -61,6 +66,11 @@ export function gemmDot(c: usize, a: usize, b: usize, m: i32, n: i32, k: i32, ac
         s3 = madd(x, v128.load(b3 + o), s3);
       }
       const cc = c + <usize>i * rowC + (<usize>j << 2);
+      if (k4 == k) {
+        const v = sums2x2(s0, s1, s2, s3);
+        v128.store(cc, accumulate ? f32x4.add(v128.load(cc), v) : v);
+        continue;
+      }
       put(cc, sum(s0) + tail(a0, b0, k4, k), accumulate); put(cc + 4, sum(s1) + tail(a0, b1, k4, k), accumulate);
       put(cc + 8, sum(s2) + tail(a0, b2, k4, k), accumulate); put(cc + 12, sum(s3) + tail(a0, b3, k4, k), accumulate);
     }
@@ -196,9 +206,27 @@ export function addColumnSums(a: usize, b: usize, x: usize, rows: i32, cols: i32
   return ASC_FEATURE_RELAXED_SIMD ? f32x4.relaxed_madd(a, b, c) : f32x4.add(f32x4.mul(a, b), c);
 }
 
+/** [Σa, Σb, Σc, Σd] of four accumulators. */
+// @ts-ignore: decorator
+@inline function sums2x2(a: v128, b: v128, c: v128, d: v128): v128 {
+  const ab = f32x4.add(v128.shuffle<f32>(a, b, 0, 1, 4, 5), v128.shuffle<f32>(a, b, 2, 3, 6, 7));
+  const cd = f32x4.add(v128.shuffle<f32>(c, d, 0, 1, 4, 5), v128.shuffle<f32>(c, d, 2, 3, 6, 7));
+  return f32x4.add(v128.shuffle<f32>(ab, cd, 0, 2, 4, 6), v128.shuffle<f32>(ab, cd, 1, 3, 5, 7));
+}
+
+/** Lanes 0, 1 to the two floats at p and lanes 2, 3 to those at p + next (next 0: the second row is not stored). */
+// @ts-ignore: decorator
+@inline function putPairs(p: usize, next: usize, v: v128, accumulate: bool): void {
+  const q = p + next;
+  if (accumulate) v = f32x4.add(v, v128.load64_lane(q, v128.load64_zero(p), 1));
+  v128.store64_lane(p, v, 0);
+  if (next) v128.store64_lane(q, v, 1);
+}
+
+/** Σ of the lanes, in sums2x2's order: every path gives a row the same bits, however the rows are blocked. */
 // @ts-ignore: decorator
 @inline function sum(v: v128): f32 {
-  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 2)) + (f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 3));
 }
 
 // @ts-ignore: decorator
@@ -218,8 +246,12 @@ function tail(a: usize, b: usize, from: i32, k: i32): f32 {
   return s;
 }
 
+/** One C(i, j), in the same order of operations as the blocked passes (so a row's bits do not depend on its block). */
 function dotOne(c: usize, a: usize, b: usize, i: i32, j: i32, n: i32, k: i32, accumulate: bool): void {
-  put(c + ((<usize>i * n + j) << 2), tail(a + ((<usize>i * k) << 2), b + ((<usize>j * k) << 2), 0, k), accumulate);
+  const a0 = a + ((<usize>i * k) << 2), b0 = b + ((<usize>j * k) << 2), k4 = k & ~3;
+  let s = f32x4.splat(0);
+  for (let kk = 0; kk < k4; kk += 4) s = madd(v128.load(a0 + (<usize>kk << 2)), v128.load(b0 + (<usize>kk << 2)), s);
+  put(c + ((<usize>i * n + j) << 2), sum(s) + tail(a0, b0, k4, k), accumulate);
 }
 
 function axpyOne(c: usize, a: usize, sAm: i32, sAk: i32, b: usize, i: i32, j: i32, n: i32, k: i32, accumulate: bool): void {
