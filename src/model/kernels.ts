@@ -1,8 +1,9 @@
-// The hot loops of the engine, and nothing else: one strided matrix product and the fused LSTM
-// gate non-linearities. Everything that costs time runs through here. A product or an LSTM step
-// whose operands all live in the WebAssembly memory (wasmMemory.ts) runs in the SIMD kernels of
-// simd/gemm.ts and simd/lstmPointwise.ts; any other runs in the plain TypeScript loops below,
-// which are the reference the SIMD kernels are tested against (and the golden tests check both).
+// The hot loops of the engine, and nothing else: one strided matrix product, column sums and a
+// scaled sum of two slabs, and the fused LSTM gate non-linearities forward and backward.
+// Everything that costs time runs through here (and Adam, in adam.ts). Work whose operands all
+// live in the WebAssembly memory (wasmMemory.ts) runs in the SIMD kernels of simd/*.ts; any
+// other runs in the plain TypeScript loops below, which are the reference the SIMD kernels are
+// tested against (and the golden tests check both).
 //
 // Plain TypeScript, written for V8: 4×4 register blocks, contiguous inner loops where the
 // layout allows, k tiled so that a block's operands stay in cache. Functions accept
