@@ -1,5 +1,5 @@
-// The hot loops of the engine, and nothing else: one strided matrix product, column sums and a
-// scaled sum of two slabs, and the fused LSTM gate non-linearities forward and backward.
+// The hot loops of the engine, and nothing else: one strided matrix product, column sums and the sum
+// of two slabs, and the fused LSTM gate non-linearities forward and backward.
 // Everything that costs time runs through here (and Adam, in adam.ts). Work whose operands all
 // live in the WebAssembly memory (wasmMemory.ts) runs in the SIMD kernels of simd/*.ts; any
 // other runs in the plain TypeScript loops below, which are the reference the SIMD kernels are
@@ -127,11 +127,11 @@ export function addColumnSums(a: Vec, b: Vec, x: Vec, xOff: number, rows: number
   }
 }
 
-/** y ← a·y + b·x, elementwise over y's length (averaging the threads' gradients). */
-export function scaleAdd(y: Vec, a: number, x: Vec, b: number): void {
+/** y += x, elementwise over y's length (summing the threads' gradients). */
+export function addInto(y: Vec, x: Vec): void {
   const py = simdAt(y, 0), px = simdAt(x, 0);
-  if (py !== undefined && px !== undefined) simdKernels()!.scaleAdd(py, a, px, b, y.length);
-  else for (let i = 0; i < y.length; i++) y[i] = a * y[i] + b * x[i];
+  if (py !== undefined && px !== undefined) simdKernels()!.addInto(py, px, y.length);
+  else for (let i = 0; i < y.length; i++) y[i] += x[i];
 }
 
 /** Byte addresses of the operands (offsets included) when all three live in the SIMD kernels' memory. */

@@ -16,7 +16,7 @@ export interface SimdKernels {
   lstmPointwiseForward(gates: number, c: number, tanhC: number, h: number, cPrev: number, batch: number, hidden: number): void;
   lstmPointwiseBackward(dGates: number, dc: number, dh: number, gates: number, tanhC: number, cPrev: number, batch: number, hidden: number): void;
   addColumnSums(a: number, b: number, x: number, rows: number, cols: number): void;
-  scaleAdd(y: number, a: number, x: number, b: number, n: number): void;
+  addInto(y: number, x: number, n: number): void;
   sumOfSquares(x: number, n: number): number;
   adamStep(params: number, grads: number, m: number, v: number, n: number, beta1: number, beta2: number, eps: number, stepSize: number, root2: number): void;
   usePackBuffer(address: number): void;

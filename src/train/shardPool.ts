@@ -9,7 +9,7 @@
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { scaleAdd } from '../model/kernels';
+import { addInto } from '../model/kernels';
 import { paramViews, type ModelConfig } from '../model/params';
 import { floats, simdAddress, simdShare } from '../model/wasmMemory';
 import { ShardRunner, shardSizes, type SharedBatch } from './shardRunner';
@@ -124,7 +124,7 @@ export class ShardPool {
         Atomics.wait(h.control, DONE, done, HELPER_WAIT_MS);
       }
       if (h.control[FAILED]) throw new Error('a training thread failed (its error is on stderr)');
-      scaleAdd(grads, 1, h.grads, 1);
+      addInto(grads, h.grads);
       loss += h.loss[0];
     }
     return loss;

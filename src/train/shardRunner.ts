@@ -5,7 +5,7 @@
 // are this thread's own, reused from shard to shard.
 // Dimension legend: T steps, B streams in the batch, b in a shard, L layers, H hidden.
 
-import { createActivations, networkBackward, networkForward, networkLoss, type Activations } from '../model/network';
+import { carryState, createActivations, networkBackward, networkForward, networkLoss, type Activations } from '../model/network';
 import type { ModelConfig, ParamViews } from '../model/params';
 
 /** The batch as every thread sees it, in the shared WebAssembly memory. */
@@ -17,15 +17,20 @@ export interface SharedBatch {
   keep?: Float32Array[]; // on the thread that allocated them: the blocks behind these views, kept alive with them
 }
 
-// Streams per shard. Measured on H256×2, batch 32, two cores: 4, 8 and 16 train alike on a
-// quiet machine; with another process busy, 4 and 8 are 5% faster than 16 (a fixed half per
-// thread). 8 builds layer 0's per-token table half as often as 4.
+// Streams per shard: small enough that a thread on a slower core leaves little to wait for at
+// the end of a step; 8 rather than 4 builds layer 0's per-token table half as often.
 const SHARD_STREAMS = 8;
 
 /** Shard sizes: `batch` streams in even shards of about SHARD_STREAMS, at least one per thread. */
 export function shardSizes(batch: number, threads: number): number[] {
   const n = Math.min(batch, Math.max(threads, Math.round(batch / SHARD_STREAMS)));
   return Array.from({ length: n }, (_, s) => Math.floor((batch * (s + 1)) / n) - Math.floor((batch * s) / n));
+}
+
+/** Streams [first, first + count) of layer `layer`'s carried h (part 0) or c (part 1) in a (L, 2, batch, H) state. */
+export function carriedRows(state: Float32Array, layer: number, part: number, batch: number, hidden: number, first = 0, count = batch): Float32Array {
+  const row = (2 * layer + part) * batch + first;
+  return state.subarray(row * hidden, (row + count) * hidden);
 }
 
 /** Copies streams [first, first + count) of a time-major (T, batch) buffer into a (T, count) one. */
@@ -65,19 +70,17 @@ export class ShardRunner {
     if (!acts) this.acts.set(b, (acts = createActivations(this.config, b, T)));
     copyStreams(inputs, B, first, acts.inputs, b, T);
     copyStreams(targets, B, first, acts.targets, b, T);
-    // This shard's rows of layer l's carried h (part 0) or c (part 1) in `state`.
-    const carried = (l: number, part: number) => state.subarray(((2 * l + part) * B + first) * H, ((2 * l + part) * B + first + b) * H);
     acts.layers.forEach((a, l) => {
-      a.h0.set(carried(l, 0));
-      a.c0.set(carried(l, 1));
+      a.h0.set(carriedRows(state, l, 0, B, H, first, b));
+      a.c0.set(carriedRows(state, l, 1, B, H, first, b));
     });
     networkForward(this.p, acts);
     const loss = networkLoss(acts);
     networkBackward(this.d, this.p, acts, B * T);
-    const last = (T - 1) * b * H;
+    carryState(acts);
     acts.layers.forEach((a, l) => {
-      carried(l, 0).set(a.h.subarray(last, last + b * H));
-      carried(l, 1).set(a.c.subarray(last, last + b * H));
+      carriedRows(state, l, 0, B, H, first, b).set(a.h0);
+      carriedRows(state, l, 1, B, H, first, b).set(a.c0);
     });
     return (loss * b) / B;
   }

@@ -13,6 +13,7 @@ import { floats, simdEnabled } from '../model/wasmMemory';
 import { Rng } from '../util/rng';
 import { evaluateBpc } from './evaluate';
 import { ShardPool } from './shardPool';
+import { carriedRows } from './shardRunner';
 import { StreamBatcher } from './streamBatcher';
 import { CorpusError } from './corpus';
 
@@ -81,10 +82,10 @@ export class Trainer {
     if (threads < 2 || this.stats.batch < 2 || !simdEnabled() || this.pool) return;
     const pool = await ShardPool.start(this.model.params, this.grads, this.model.config, this.stats.batch, this.stats.steps, threads, distDir);
     // The streams' carried state moves to where every thread reads it.
+    const { batch: B } = this.stats, H = this.model.config.hidden;
     this.acts?.layers.forEach((a, l) => {
-      const BH = a.h0.length, state = pool.shared.state;
-      state.set(a.h0, 2 * l * BH);
-      state.set(a.c0, (2 * l + 1) * BH);
+      carriedRows(pool.shared.state, l, 0, B, H).set(a.h0);
+      carriedRows(pool.shared.state, l, 1, B, H).set(a.c0);
     });
     this.acts = undefined;
     this.pool = pool;

@@ -96,7 +96,7 @@ export function usePackBuffer(address: usize): void {
  * Copies A(i..i+3, kk) for the panel's kk into the pack buffer, the 4 rows' values side by side.
  * In Aᵀ·B the 4 rows are adjacent floats but successive kk lie m floats apart: at m = 1024 (the
  * gate gradients) that is 4 KB, so a panel's 128 lines share one L1 set and miss on every pass
- * over C's columns; packed, they are 2 KB in a row (Aᵀ·B 1.7× faster at G = 1024).
+ * over C's columns; packed, they are 2 KB in a row.
  */
 function packRows(a: usize, rowA: usize, stepA: usize, k: i32): void {
   for (let kk = 0, src = a, dst = pack; kk < k; kk++, src += stepA, dst += 16) {
@@ -183,8 +183,8 @@ export function addColumnSums(a: usize, b: usize, x: usize, rows: i32, cols: i32
       s2 = f32x4.add(s2, v128.load(p + 32)); s3 = f32x4.add(s3, v128.load(p + 48));
     }
     const o = <usize>j << 2;
-    addInto(a + o, b + o, s0); addInto(a + o + 16, b + o + 16, s1);
-    addInto(a + o + 32, b + o + 32, s2); addInto(a + o + 48, b + o + 48, s3);
+    addToBoth(a + o, b + o, s0); addToBoth(a + o + 16, b + o + 16, s1);
+    addToBoth(a + o + 32, b + o + 32, s2); addToBoth(a + o + 48, b + o + 48, s3);
   }
   for (; j < cols; j++) {
     let s: f32 = 0;
@@ -195,7 +195,7 @@ export function addColumnSums(a: usize, b: usize, x: usize, rows: i32, cols: i32
 }
 
 // @ts-ignore: decorator
-@inline function addInto(a: usize, b: usize, s: v128): void {
+@inline function addToBoth(a: usize, b: usize, s: v128): void {
   v128.store(a, f32x4.add(v128.load(a), s));
   v128.store(b, f32x4.add(v128.load(b), s));
 }

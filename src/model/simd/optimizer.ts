@@ -1,15 +1,15 @@
 // The passes over every parameter in WebAssembly SIMD (AssemblyScript, built with gemm.ts into
-// dist/simd.wasm): the threads' gradients averaged, their norm, and Adam; the fast path behind
-// ../kernels.ts's scaleAdd and ../adam.ts when every slab lives in the shared WebAssembly
+// dist/simd.wasm): the threads' gradients summed, their norm, and Adam; the fast path behind
+// ../kernels.ts's addInto and ../adam.ts when every slab lives in the shared WebAssembly
 // memory. They run once per step on the main thread while any helper threads wait, so their
 // time is the serial part of a parallel step. Pointers are byte addresses; the TypeScript loops
 // are the reference.
 
-/** y ← a·y + b·x over n floats. */
-export function scaleAdd(y: usize, a: f32, x: usize, b: f32, n: i32): void {
-  const va = f32x4.splat(a), vb = f32x4.splat(b), end = <usize>(n & ~3) << 2;
-  for (let o: usize = 0; o < end; o += 16) v128.store(y + o, f32x4.add(f32x4.mul(va, v128.load(y + o)), f32x4.mul(vb, v128.load(x + o))));
-  for (let o = end; o < <usize>n << 2; o += 4) store<f32>(y + o, a * load<f32>(y + o) + b * load<f32>(x + o));
+/** y ← y + x over n floats. */
+export function addInto(y: usize, x: usize, n: i32): void {
+  const end = <usize>(n & ~3) << 2;
+  for (let o: usize = 0; o < end; o += 16) v128.store(y + o, f32x4.add(v128.load(y + o), v128.load(x + o)));
+  for (let o = end; o < <usize>n << 2; o += 4) store<f32>(y + o, load<f32>(y + o) + load<f32>(x + o));
 }
 
 /** Σ x², accumulated in f64 as the reference does. */
