@@ -1,13 +1,14 @@
-// A learning curve: trains a fresh model on a corpus and prints held-out bits/char (the first
-// 200,000 held-out characters, as `cellscope eval --chars 200000` reads them) after every
-// minute of training time, as one JSON line. Evaluation time is not counted as training time.
+// A learning curve: trains a fresh model on a corpus and prints the LSTM's held-out bits/char
+// (the first 200,000 held-out characters, as `cellscope eval --no-cache --chars 200000` reads
+// them) after every minute of training time, as one JSON line. Evaluation time is not counted
+// as training time.
 //   usage: npm run bench:learning -- [--corpus /tmp/kernel] [--hidden 256] [--lr 2e-3] [--threads 2] [--seconds 300]
 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCorpus, splitText } from '../src/train/corpus';
-import { evaluateBpc } from '../src/train/evaluate';
+import { evaluateDocuments, firstCharacters } from '../src/train/evaluate';
 import { DEFAULT_TRAIN_SETTINGS, Trainer } from '../src/train/trainer';
 import { kernelsInUse } from '../src/model/wasmMemory';
 import { useSimdKernels } from '../src/util/simdKernels';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const { train, heldOut } = splitText(readCorpus(a.corpus!));
   const trainer = Trainer.fresh(train, heldOut, { ...DEFAULT_TRAIN_SETTINGS, hidden: Number(a.hidden), lr: Number(a.lr) });
   await trainer.useThreads(Number(a.threads), dist);
-  const ids = trainer.model.vocabulary.encode(heldOut.slice(0, 200_000));
+  const documents = firstCharacters(heldOut, 200_000);
   const curve: Record<string, number> = {};
   let trained = 0;
   for (let minute = 1; minute * 60 <= Number(a.seconds); minute++) {
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
       trainer.step();
       trained += performance.now() - started;
     }
-    curve[`${minute}min`] = Math.round(evaluateBpc(trainer.model, ids, 32, 64) * 1000) / 1000;
+    curve[`${minute}min`] = Math.round(evaluateDocuments(trainer.model, documents, 32, 64).bpcStatic * 1000) / 1000;
     process.stderr.write(`${minute} min: step ${trainer.stats.step}, held-out ${curve[`${minute}min`]} bpc\n`);
   }
   console.log(JSON.stringify({ hidden: Number(a.hidden), lr: Number(a.lr), threads: trainer.threads, kernels: kernelsInUse(), steps: trainer.stats.step, heldout_bpc: curve }));

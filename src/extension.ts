@@ -5,12 +5,13 @@ import * as vscode from 'vscode';
 import { CompletionProvider } from './complete/completionProvider';
 import { EngineHost } from './engine/engineHost';
 import { ActivationPanel } from './inspect/activationPanel';
-import { TrainingController } from './train/trainingController';
+import { TrainingController, workspaceFiles } from './train/trainingController';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Cellscope', { log: true });
   const training = new TrainingController(context, log);
-  const engine = new EngineHost(context, log);
+  // The workspace's files complete the model only where Cellscope may read them (a trusted workspace).
+  const engine = new EngineHost(context, log, () => (vscode.workspace.isTrusted ? workspaceFiles() : null));
   context.subscriptions.push(log, training, engine, new CompletionProvider(engine), new ActivationPanel(context, engine, log));
   // The engine holds the latest model: the stored one now, each new checkpoint as training saves it.
   context.subscriptions.push(training.onDidSaveModel((file) => engine.load(file)));

@@ -56,6 +56,26 @@ describe('cellscope CLI', function () {
     assert.ok(out.bpc > 0 && out.bpc < 8);
   });
 
+  it('eval: the document cache lowers the held-out bits per character; --no-cache gives the LSTM alone', () => {
+    const cached = JSON.parse(run('eval', model, PROJECT).stdout), alone = JSON.parse(run('eval', model, PROJECT, '--no-cache').stdout);
+    assert.equal(cached.chars, alone.chars);
+    assert.ok(cached.bpc < alone.bpc, `${cached.bpc} with the cache, ${alone.bpc} without`);
+  });
+
+  it('score: bits per character with and without the cache, and a user typing held-out lines, as one JSON line', () => {
+    const r = run('score', model, PROJECT, '--lines', '10', '--seed', '3');
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    for (const key of ['bpc', 'bpc_static', 'chars_saved_tab', 'chars_saved_word', 'shown', 'acceptance', 'acceptance_word', 'exact_line', 'ms_p95']) assert.ok(key in out, key);
+    assert.equal(out.lines, 10);
+    assert.ok(out.bpc < out.bpc_static && out.bpc_static === JSON.parse(run('eval', model, PROJECT, '--no-cache').stdout).bpc);
+    assert.ok(out.chars_saved_tab >= 0 && out.chars_saved_word >= out.chars_saved_tab && out.chars_saved_word < 1);
+    assert.ok(out.keystrokes <= out.chars && out.shown <= out.keystrokes);
+    assert.deepEqual(JSON.parse(run('score', model, PROJECT, '--lines', '10', '--seed', '3').stdout).chars_saved_tab, out.chars_saved_tab); // reproducible
+    const alone = JSON.parse(run('score', model, PROJECT, '--lines', '10', '--seed', '3', '--no-cache').stdout);
+    assert.equal(alone.bpc, alone.bpc_static);
+  });
+
   it('sample: the prime and as many characters as asked, reproducible by seed', () => {
     const a = run('sample', model, '--prime', 'int ', '--length', '50', '--seed', '4');
     assert.equal(a.status, 0, a.stderr);
@@ -128,6 +148,16 @@ describe('cellscope CLI', function () {
       fs.writeFileSync(truncated, fs.readFileSync(model).subarray(0, 500));
       refused(run('eval', truncated, PROJECT), /truncated\.model: .*(truncated|damaged)/);
       refused(run('sample', path.join(dir, 'none.model')), /none\.model: cannot read the model/);
+    });
+
+    it('score: an empty folder, one without held-out files, a damaged model', () => {
+      const empty = fs.mkdtempSync(path.join(dir, 'empty-'));
+      refused(run('score', model, empty), /no usable source files/);
+      const trainOnly = fs.mkdtempSync(path.join(dir, 'train-only-'));
+      fs.writeFileSync(path.join(trainOnly, 'a.c'), 'int main(void) { return 0; }\n'); // "a.c" is not in the held-out tenth
+      refused(run('score', model, trainOnly), /has no held-out files/);
+      fs.writeFileSync(path.join(dir, 'foreign.model'), 'PK\u0003\u0004 not a model at all');
+      refused(run('score', path.join(dir, 'foreign.model'), PROJECT), /foreign\.model: not a Cellscope model/);
     });
 
     it('a different model shape asks for --fresh and keeps the file', () => {

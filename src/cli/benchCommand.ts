@@ -53,7 +53,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const threads = trainer.threads;
   await trainer.dispose();
 
-  const context = (heldOut || train).slice(0, 2000);
+  const context = (heldOut.join('\n') || train).slice(0, 2000);
   const ctx = readContext(model, model.vocabulary.encode(context));
   const one = createActivations(model.config, 1, 1);
   setRowState(one, 0, ctx.state);

@@ -12,6 +12,7 @@ import { CELLS_HELP, cellsCommand } from './cellsCommand';
 import { COMPLETE_HELP, completeCommand } from './completeCommand';
 import { EVAL_HELP, evalCommand } from './evalCommand';
 import { SAMPLE_HELP, sampleCommand } from './sampleCommand';
+import { SCORE_HELP, scoreCommand } from './scoreCommand';
 import { TRAIN_HELP, trainCommand } from './trainCommand';
 
 const COMMANDS: Record<string, { help: string; run: (args: string[]) => void | Promise<void> }> = {
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => void | P
   eval: { help: EVAL_HELP, run: evalCommand },
   sample: { help: SAMPLE_HELP, run: sampleCommand },
   complete: { help: COMPLETE_HELP, run: completeCommand },
+  score: { help: SCORE_HELP, run: scoreCommand },
   cells: { help: CELLS_HELP, run: cellsCommand },
   bench: { help: BENCH_HELP, run: benchCommand },
 };

@@ -1,11 +1,14 @@
-// Beam search over the char-LSTM: keep the `width` most probable continuations, extend each by
-// every character, keep the best `width` again. Scores are summed log-probabilities. A beam
-// ends where the caller's `endsAt` says (before or after a character) or at `maxChars`. Pure:
-// no vscode, no I/O; the caller owns cancellation through `shouldStop`.
+// Beam search over the model as completions use it (the LSTM mixed with the document cache,
+// model/mixture.ts): keep the `width` most probable continuations, extend each by every
+// character, keep the best `width` again. Scores are summed log-probabilities; each beam's own
+// characters extend the cache's context. A beam ends where the caller's `endsAt` says (before
+// or after a character) or at `maxChars`. Pure: no vscode, no I/O; the caller owns
+// cancellation through `shouldStop`.
 
 import { carryRow, readContext, setRowState, type LstmState } from '../model/inference';
+import { Mixture, type CacheLevel } from '../model/mixture';
 import { networkForward, scratchActivations, stepRows, type Activations } from '../model/network';
-import { logSumExp } from '../model/outputLayer';
+import { MAX_ORDER } from '../model/ngramCounts';
 import type { Model } from '../model/model';
 
 export interface BeamOptions {
@@ -16,6 +19,14 @@ export interface BeamOptions {
   endsAt: (text: string, next: string) => BeamEnd;
   shouldStop?: () => boolean; // checked between steps; true returns the beams so far
   step?: BeamStep; // how a step runs: stepHere unless another thread helps (engine/stepHelper.ts)
+  cache?: readonly CacheLevel[]; // the document cache's levels, outermost first; none: the LSTM alone
+}
+
+/** Where a search starts: the LSTM state after the text before the cursor, its logits, and that text's last ids. */
+export interface BeamStart {
+  state: LstmState;
+  logits: Float32Array; // (V)
+  recent: Uint16Array; // the ids before the cursor (the last MAX_ORDER are read)
 }
 
 /** Runs the network one step for the first `rows` streams of one-step activations `acts`. */
@@ -36,6 +47,7 @@ export interface BeamResult {
 
 interface Beam {
   chars: string[];
+  ids: number[]; // chars as ids
   logprobs: number[];
   logprob: number;
   finished: boolean;
@@ -45,13 +57,16 @@ interface Beam {
 /** Beams that never end before maxChars. */
 export const runToMaxChars = (): BeamEnd => 'no';
 
-/** The best continuations of `context` (text, or a state with the logits it predicts), best first. */
-export function beamSearch(model: Model, context: string | { state: LstmState; logits: Float32Array }, opts: BeamOptions): BeamResult[] {
+/** The best continuations of `context` (text, or where reading it left the model), best first. */
+export function beamSearch(model: Model, context: string | BeamStart, opts: BeamOptions): BeamResult[] {
   const V = model.config.vocab, width = opts.width;
-  const start = typeof context === 'string' ? readContext(model, model.vocabulary.encode(context)) : context;
+  const start = typeof context === 'string' ? startOf(model, context) : context;
   const acts = scratchActivations(model.config, width, 1);
   acts.logits.set(start.logits, 0);
-  let beams: Beam[] = [{ chars: [], logprobs: [], logprob: 0, finished: false, row: 0 }];
+  const mixture = new Mixture(V, opts.cache ?? []);
+  const logProbs = new Float64Array(V); // (V) of one beam's next character
+  const recent = new Uint16Array(MAX_ORDER); // one beam's last ids: the cache's context
+  let beams: Beam[] = [{ chars: [], ids: [], logprobs: [], logprob: 0, finished: false, row: 0 }];
   for (let len = 0; len < opts.maxChars && beams.some((b) => !b.finished); len++) {
     if (opts.shouldStop?.()) break;
     // The best `width` candidates: finished beams as they are, every one-character extension of
@@ -70,9 +85,9 @@ export function beamSearch(model: Model, context: string | { state: LstmState; l
         offer(b, -1, b.logprob);
         continue;
       }
-      const lse = logSumExp(acts.logits, b.row * V, V);
+      mixture.logProbs(logProbs, acts.logits, b.row * V, recent, lastIds(recent, start.recent, b.ids));
       // From 1: the unknown id is not a character worth suggesting.
-      for (let v = 1; v < V; v++) offer(b, v, b.logprob + acts.logits[b.row * V + v] - lse);
+      for (let v = 1; v < V; v++) offer(b, v, b.logprob + logProbs[v]);
     }
     const next: Beam[] = [];
     let row = 0;
@@ -85,7 +100,7 @@ export function beamSearch(model: Model, context: string | { state: LstmState; l
       const end = opts.endsAt(parent.chars.join(''), ch), finished = end !== 'no';
       const beam: Beam = end === 'before'
         ? { ...parent, logprob: cand.logprob, finished, row: -1 }
-        : { chars: [...parent.chars, ch], logprobs: [...parent.logprobs, cand.logprob], logprob: cand.logprob, finished, row: finished ? -1 : row };
+        : { chars: [...parent.chars, ch], ids: [...parent.ids, cand.id], logprobs: [...parent.logprobs, cand.logprob], logprob: cand.logprob, finished, row: finished ? -1 : row };
       if (!finished) {
         // The first step extends the context itself; later ones a beam's last step.
         if (len === 0) setRowState(acts, row, start.state);
@@ -101,4 +116,17 @@ export function beamSearch(model: Model, context: string | { state: LstmState; l
   return beams
     .sort((x, y) => y.logprob - x.logprob)
     .map((b) => ({ text: b.chars.join(''), chars: b.chars, logprobs: b.logprobs, logprob: b.logprob, finished: b.finished }));
+}
+
+function startOf(model: Model, text: string): BeamStart {
+  const ids = model.vocabulary.encode(text);
+  return { ...readContext(model, ids), recent: ids.subarray(-MAX_ORDER) };
+}
+
+/** Writes the last ids of `before` then `after` to `out` (up to its length); returns how many. */
+function lastIds(out: Uint16Array, before: Uint16Array, after: number[]): number {
+  const fromAfter = Math.min(after.length, out.length), fromBefore = Math.min(before.length, out.length - fromAfter);
+  out.set(before.subarray(before.length - fromBefore));
+  for (let i = 0; i < fromAfter; i++) out[fromBefore + i] = after[after.length - fromAfter + i];
+  return fromBefore + fromAfter;
 }

@@ -6,11 +6,10 @@ import * as vscode from 'vscode';
 import type { EngineHost } from '../engine/engineHost';
 import type { CompletionOptions } from '../protocol/engineProtocol';
 import { completionStatus, type CompletionState } from './completionStatus';
+import { DEFAULT_COMPLETION_OPTIONS } from './suggest';
 
 // Typing faster than this apart asks only once: each keystroke cancels the previous request.
 const DEBOUNCE_MS = 60;
-// Suggestions the user can cycle through (Alt+] / Alt+[).
-const ALTERNATIVES = 3;
 
 export class CompletionProvider implements vscode.InlineCompletionItemProvider, vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -34,9 +33,10 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
     if (!config.get('enabled') || !this.engine.model || (languages.length > 0 && !languages.includes(document.languageId))) return undefined;
     await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
     if (token.isCancellationRequested) return undefined;
+    const d = DEFAULT_COMPLETION_OPTIONS;
     const options: CompletionOptions = {
-      beamWidth: config.get('beamWidth') ?? 7, maxChars: config.get('maxChars') ?? 80, maxLines: config.get('maxLines') ?? 1,
-      minProbability: config.get('minProbability') ?? 0.05, alternatives: ALTERNATIVES,
+      beamWidth: config.get('beamWidth') ?? d.beamWidth, maxChars: config.get('maxChars') ?? d.maxChars, maxLines: config.get('maxLines') ?? d.maxLines,
+      minProbability: config.get('minProbability') ?? d.minProbability, alternatives: d.alternatives, cache: config.get('documentCache') ?? d.cache,
     };
     const suggestions = await this.engine.complete(document, document.offsetAt(position), options, token);
     // Inserted at the cursor: the range stays on its line, as the API requires.

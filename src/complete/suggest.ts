@@ -1,26 +1,35 @@
-// Suggestions at a cursor: the LSTM state before it (from the StateCache), beam search to the
-// suggestion's natural end, then each beam cut to the part the model is sure enough of
-// (minProbability), trimmed where it meets the text after the cursor, and deduplicated.
+// Suggestions at a cursor: the LSTM state before it (from the StateCache), beam search over the
+// model mixed with the document cache's levels (model/mixture.ts) to the suggestion's natural
+// end, then each beam cut to the part the model is sure enough of (minProbability), trimmed
+// where it meets the text after the cursor, and deduplicated.
 // Pure: the engine worker calls it; tests call it directly.
 
 import type { CompletionOptions, Suggestion } from '../protocol/engineProtocol';
+import type { CacheLevel } from '../model/mixture';
 import type { Model } from '../model/model';
 import { beamSearch, type BeamResult, type BeamStep } from './beamSearch';
+import { idsBefore } from './documentCounts';
 import { roomBefore, suggestionEnd, trimOverlap } from './lineBoundary';
-import type { StateCache } from './stateCache';
+import { MAX_CONTEXT, type StateCache } from './stateCache';
+
+/** What completions do unless the `cellscope.completion.*` settings say otherwise (package.json holds the same defaults). */
+// alternatives: the suggestions a user can cycle through (Alt+] / Alt+[).
+export const DEFAULT_COMPLETION_OPTIONS: CompletionOptions = { beamWidth: 7, maxChars: 80, maxLines: 1, minProbability: 0.45, alternatives: 3, cache: true };
 
 /** Suggestions for `text` (document `doc`) at `offset`, best first; empty when there are none worth showing or `shouldStop` said so. */
 export function suggest(
-  model: Model, cache: StateCache, doc: string, text: string, offset: number, opts: CompletionOptions, shouldStop: () => boolean, step?: BeamStep,
+  model: Model, states: StateCache, cache: readonly CacheLevel[], doc: string, text: string, offset: number, opts: CompletionOptions,
+  shouldStop: () => boolean, step?: BeamStep,
 ): Suggestion[] {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const lineEnd = (text.indexOf('\n', offset) + 1 || text.length + 1) - 1;
-  const linePrefix = text.slice(lineStart, offset), lineSuffix = text.slice(offset, lineEnd);
+  // The line around the cursor, at most MAX_CONTEXT characters each way: a longer line (minified
+  // or generated text) is not read to its ends on every keystroke.
+  const before = text.slice(Math.max(0, offset - MAX_CONTEXT), offset), after = text.slice(offset, offset + MAX_CONTEXT);
+  const linePrefix = before.slice(before.lastIndexOf('\n') + 1), lineSuffix = after.split('\n', 1)[0];
   if (!roomBefore(lineSuffix)) return [];
-  const context = cache.stateAt(doc, text, offset, shouldStop);
+  const context = states.stateAt(doc, text, offset, shouldStop);
   if (!context) return [];
-  const beams = beamSearch(model, context, {
-    width: opts.beamWidth, maxChars: opts.maxChars, endsAt: suggestionEnd(linePrefix, opts.maxLines), shouldStop, step,
+  const beams = beamSearch(model, { ...context, recent: idsBefore(model.vocabulary, text, offset) }, {
+    width: opts.beamWidth, maxChars: opts.maxChars, endsAt: suggestionEnd(linePrefix, opts.maxLines), shouldStop, step, cache,
   });
   if (shouldStop()) return [];
   const out: Suggestion[] = [];

@@ -15,13 +15,14 @@ export class DocumentMirror {
     this.docs.set(uri, { version, text });
   }
 
-  /** Applies `changes` in order; `onChange(offset)` hears where each one starts. Unknown documents are ignored. */
-  change(uri: string, version: number, changes: readonly TextChange[], onChange: (offset: number) => void): void {
+  /** Applies `changes` in order; `onChange` hears each one with the text before and after it. Unknown documents are ignored. */
+  change(uri: string, version: number, changes: readonly TextChange[], onChange: (before: string, after: string, change: TextChange) => void): void {
     const doc = this.docs.get(uri);
     if (!doc) return;
     for (const c of changes) {
-      doc.text = doc.text.slice(0, c.offset) + c.text + doc.text.slice(c.offset + c.length);
-      onChange(c.offset);
+      const before = doc.text;
+      doc.text = before.slice(0, c.offset) + c.text + before.slice(c.offset + c.length);
+      onChange(before, doc.text, c);
     }
     doc.version = version;
   }
@@ -32,5 +33,10 @@ export class DocumentMirror {
 
   get(uri: string): MirroredDocument | undefined {
     return this.docs.get(uri);
+  }
+
+  /** Every mirrored document, by uri. */
+  entries(): IterableIterator<[string, MirroredDocument]> {
+    return this.docs.entries();
   }
 }

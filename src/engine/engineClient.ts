@@ -18,9 +18,9 @@ export class EngineClient {
     return new EngineClient(await WorkerClient.start('engine worker', ENGINE_PROTOCOL_VERSION, create, () => {}));
   }
 
-  /** Loads the model at `path`; null when there is no such file. */
-  load(path: string, signal?: AbortSignal): Promise<ModelInfo | null> {
-    return this.request((id, cancelled) => ({ type: 'load', id, cancelled, path }), signal);
+  /** Loads the model at `path`, the workspace's files read into its cache (null: none); null when there is no such file. */
+  load(path: string, workspace: FileSelection | null, signal?: AbortSignal): Promise<ModelInfo | null> {
+    return this.request((id, cancelled) => ({ type: 'load', id, cancelled, path, workspace }), signal);
   }
 
   /** Suggestions at the request's cursor; rejects with code 'cancelled' when `signal` aborts first. */

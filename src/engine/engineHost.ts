@@ -24,7 +24,8 @@ export class EngineHost implements vscode.Disposable {
   readonly onDidChangeModel = this.modelChanged.event;
   model: ModelInfo | null = null;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
+  /** `workspace`: the workspace's files whose counts complete the model (null: none, as in Restricted Mode). */
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel, private readonly workspace: () => FileSelection | null) {
     this.own(vscode.workspace.onDidChangeTextDocument((e) => {
       const uri = e.document.uri.toString();
       if (!this.synced.has(uri) || e.contentChanges.length === 0) return;
@@ -43,7 +44,7 @@ export class EngineHost implements vscode.Disposable {
     this.modelPath = path;
     if (!this.current && !fs.existsSync(path)) return this.modelChanged.fire((this.model = null)); // no worker for no model
     try {
-      this.model = await (await this.client()).load(path);
+      this.model = await (await this.client()).load(path, this.workspace());
       if (this.model) this.log.info(`completions use the model at step ${this.model.step} (${path})`);
     } catch (err) {
       this.model = null;
@@ -59,8 +60,8 @@ export class EngineHost implements vscode.Disposable {
   }
 
   /** One cell's values along `start`…`end` of `document`; undefined when stale or failed (logged). */
-  inspect(document: vscode.TextDocument, start: number, end: number, cell: CellRef, token: vscode.CancellationToken): Promise<InspectResult | undefined> {
-    return this.onDocument(document, token, 'inspection', (engine, doc, signal) => engine.inspect({ ...doc, start, end, cell }, signal));
+  inspect(document: vscode.TextDocument, start: number, end: number, cell: CellRef, cache: boolean, token: vscode.CancellationToken): Promise<InspectResult | undefined> {
+    return this.onDocument(document, token, 'inspection', (engine, doc, signal) => engine.inspect({ ...doc, start, end, cell, cache }, signal));
   }
 
   /** The model's cells ranked on the workspace's code (cached beside the model); throws for the caller to report. */
@@ -125,7 +126,7 @@ export class EngineHost implements vscode.Disposable {
     this.current = await EngineClient.start(() => new Worker(this.context.asAbsolutePath('dist/engineWorker.js'), { workerData: { root } }));
     if (restart && this.modelPath) {
       this.log.warn('the engine worker stopped; started a new one');
-      this.model = await this.current.load(this.modelPath).catch(() => null);
+      this.model = await this.current.load(this.modelPath, this.workspace()).catch(() => null);
     }
     return this.current;
   }

@@ -10,8 +10,12 @@ import { suggest } from '../complete/suggest';
 import { discoverCells, discoveryFiles, DISCOVERY_CHARS } from '../inspect/cellDiscovery';
 import type { CellDiscovery } from '../inspect/cellScores';
 import { SyntaxLabeler, type SyntaxAssets } from '../inspect/syntaxLabels';
-import { cellValues, gateSaturation, traceText, type Trace } from '../inspect/trace';
+import { cellValues, gateSaturation, traceText, type Trace, type TraceCache } from '../inspect/trace';
+import { Mixture } from '../model/mixture';
+import { DocumentCache } from '../complete/documentCache';
+import { idsBefore, workspaceCounts } from '../complete/documentCounts';
 import { StateCache } from '../complete/stateCache';
+import type { NgramCounts } from '../model/ngramCounts';
 import { CheckpointError } from '../model/checkpoint';
 import { modelFromCheckpoint, type Model } from '../model/model';
 import type {
@@ -20,14 +24,16 @@ import type {
 import type { FileSelection } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { loadCheckpointFile } from '../train/checkpointFile';
-import { readCorpus } from '../train/corpus';
+import { CorpusError, readCorpus } from '../train/corpus';
 import { DocumentMirror } from './documentMirror';
 
 interface LoadedModel {
   model: Model;
   cache: StateCache;
+  documents: DocumentCache;
+  workspace: string; // the file selection the workspace level was read from (JSON)
   info: ModelInfo;
-  traced?: { uri: string; version: number; start: number; end: number; trace: Trace; saturation: Float32Array }; // the last stretch inspected
+  traced?: { uri: string; version: number; start: number; end: number; cache: boolean; trace: Trace; saturation: Float32Array }; // the last stretch inspected
 }
 
 export class EngineService {
@@ -44,26 +50,40 @@ export class EngineService {
   handle(message: HostToEngine): void {
     switch (message.type) {
       case 'load':
-        return void this.answer(message.id, message.cancelled, () => this.load(message.path));
+        return void this.answer(message.id, message.cancelled, () => this.load(message.path, message.workspace));
       case 'complete':
         return void this.answer(message.id, message.cancelled, (stale) => this.complete(message.request, stale));
       case 'inspect':
         return void this.answer(message.id, message.cancelled, (stale) => this.inspect(message.request, stale));
       case 'discoverCells':
         return void this.answer(message.id, message.cancelled, (stale) => this.discover(message.request, stale));
-      case 'didOpen':
+      case 'didOpen': {
+        const previous = this.docs.get(message.uri)?.text;
         this.docs.open(message.uri, message.version, message.text);
-        return this.loaded?.cache.forget(message.uri);
+        this.loaded?.cache.forget(message.uri);
+        return this.loaded?.documents.didOpen(message.uri, message.text, previous);
+      }
       case 'didChange':
-        return this.docs.change(message.uri, message.version, message.changes, (offset) => this.loaded?.cache.invalidate(message.uri, offset));
-      case 'didClose':
+        return this.docs.change(message.uri, message.version, message.changes, (before, after, change) => {
+          this.loaded?.cache.invalidate(message.uri, change.offset);
+          this.loaded?.documents.didChange(message.uri, before, after, change);
+        });
+      case 'didClose': {
+        const text = this.docs.get(message.uri)?.text;
         this.docs.close(message.uri);
-        return this.loaded?.cache.forget(message.uri);
+        this.loaded?.cache.forget(message.uri);
+        if (text !== undefined) this.loaded?.documents.didClose(message.uri, text);
+        return;
+      }
     }
   }
 
-  /** Replaces the model (and drops every cached state, which belonged to the old one). */
-  private load(path: string): ModelInfo | null {
+  /**
+   * Replaces the model (and drops every cached state, which belonged to the old one). The
+   * document cache's counts are kept while the vocabulary stays the same (as training saves
+   * again and again); otherwise they are counted again, the workspace's files read from `workspace`.
+   */
+  private load(path: string, workspace: FileSelection | null): ModelInfo | null {
     if (!fs.existsSync(path)) {
       this.loaded = undefined;
       return null;
@@ -72,28 +92,52 @@ export class EngineService {
     const model = modelFromCheckpoint(checkpoint);
     const { step, history } = checkpoint.training;
     const info = { path, step, hidden: model.config.hidden, layers: model.config.layers, heldoutBpc: history[history.length - 1]?.heldoutBpc ?? null };
-    this.loaded = { model, cache: new StateCache(model), info };
+    const last = this.loaded, selection = JSON.stringify(workspace);
+    const sameVocabulary = last !== undefined && last.model.vocabulary.chars.join('') === model.vocabulary.chars.join('');
+    const documents = sameVocabulary ? last.documents : this.newDocumentCache(model);
+    if (!sameVocabulary || last.workspace !== selection) documents.workspace = workspaceFileCounts(model, workspace);
+    this.loaded = { model, cache: new StateCache(model), documents, workspace: selection, info };
     return info;
   }
 
+  /** A document cache for `model`'s vocabulary, holding every mirrored document as another document. */
+  private newDocumentCache(model: Model): DocumentCache {
+    const documents = new DocumentCache(model.vocabulary);
+    for (const [uri, doc] of this.docs.entries()) documents.countOther(uri, doc.text);
+    return documents;
+  }
+
   private complete(request: CompletionRequest, stale: () => boolean): Suggestion[] {
-    const { model, cache } = this.model();
-    return suggest(model, cache, request.uri, this.document(request), request.offset, request.options, stale, this.beamStep);
+    const { model, cache, documents } = this.model(), { uri, offset, options } = request, text = this.document(request);
+    const levels = options.cache ? documents.levelsAt(uri, text, offset, (other) => this.docs.get(other)?.text) : [];
+    return suggest(model, cache, levels, uri, text, offset, options, stale, this.beamStep);
   }
 
   private inspect(request: InspectRequest, stale: () => boolean): InspectResult {
     const loaded = this.model(), { model, cache } = loaded, text = this.document(request);
     const { uri, version, start, end, cell } = request;
     const t = loaded.traced;
-    if (!t || t.uri !== uri || t.version !== version || t.start !== start || t.end !== end) {
+    if (!t || t.uri !== uri || t.version !== version || t.start !== start || t.end !== end || t.cache !== request.cache) {
       const from = cache.stateAt(uri, text, start, stale);
-      const trace = from && traceText(model, model.vocabulary.encode(text.slice(start, end)), from.state, stale);
+      const trace = from && traceText(model, model.vocabulary.encode(text.slice(start, end)), from.state, stale, request.cache ? this.traceCache(uri, text, start, end) : undefined);
       if (!trace) throw new WorkerError('cancelled', 'cancelled');
-      loaded.traced = { uri, version, start, end, trace, saturation: gateSaturation(trace) }; // picking another cell reuses both
+      loaded.traced = { uri, version, start, end, cache: request.cache, trace, saturation: gateSaturation(trace) }; // picking another cell reuses both
     }
     const { trace, saturation } = loaded.traced!;
     const vocabulary = Array.from({ length: model.config.vocab }, (_, id) => model.vocabulary.char(id));
     return { values: cellValues(trace, cell.layer, cell.index, cell.kind), topIds: trace.topIds, topProbs: trace.topProbs, vocabulary, saturation };
+  }
+
+  /** The document cache while tracing text[start, end): as at a cursor before each character in turn. */
+  private traceCache(uri: string, text: string, start: number, end: number): TraceCache {
+    const { model, documents } = this.model(), textOf = (other: string) => this.docs.get(other)?.text;
+    const mixture = new Mixture(model.config.vocab, documents.levelsAt(uri, text, start, textOf));
+    const after: number[] = []; // the offset after each code point of the stretch
+    for (let at = start; at < end;) {
+      at += text.codePointAt(at)! > 0xffff ? 2 : 1;
+      after.push(Math.min(at, end));
+    }
+    return { mixture, before: idsBefore(model.vocabulary, text, start), read: (t) => documents.levelsAt(uri, text, after[t], textOf) };
   }
 
   /** Ranks the cells on the workspace's code; the result is kept beside the model file, for its step. */
@@ -139,5 +183,16 @@ export class EngineService {
       const code: EngineErrorCode = err instanceof WorkerError ? err.code : err instanceof CheckpointError ? 'badCheckpoint' : 'failed';
       this.post({ type: 'reply', id, ok: false, error: err instanceof Error ? err.message : String(err), code });
     }
+  }
+}
+
+/** The workspace level's counts from the workspace's files; null without a workspace or usable files. */
+function workspaceFileCounts(model: Model, workspace: FileSelection | null): NgramCounts | null {
+  if (!workspace || workspace.roots.length === 0) return null;
+  try {
+    return workspaceCounts(model.vocabulary, readCorpus(workspace.roots, workspace).files.map((f) => f.text));
+  } catch (err) {
+    if (err instanceof CorpusError) return null; // no usable files: no workspace level
+    throw err;
   }
 }

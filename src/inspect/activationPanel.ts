@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { EngineHost } from '../engine/engineHost';
 import type { CellRef } from './trace';
 import type { HostToPanel, PanelToHost } from '../protocol/panelProtocol';
+import { DEFAULT_COMPLETION_OPTIONS } from '../complete/suggest';
 import { workspaceFiles } from '../train/trainingController';
 import { describeCell, namedCells, type NamedCell } from './cellScores';
 import { chooseStretch, looksBinary, MAX_PANEL_CHARS, panelHtml } from './panelView';
@@ -109,7 +110,8 @@ export class ActivationPanel implements vscode.Disposable {
     const { start, end } = chooseStretch(text.length, document.offsetAt(visible.start), document.offsetAt(visible.end));
     this.rendering?.cancel();
     const source = (this.rendering = new vscode.CancellationTokenSource());
-    const result = await this.engine.inspect(document, start, end, this.cell, source.token);
+    const cache = vscode.workspace.getConfiguration('cellscope.completion').get<boolean>('documentCache') ?? DEFAULT_COMPLETION_OPTIONS.cache; // guesses as completions make them
+    const result = await this.engine.inspect(document, start, end, this.cell, cache, source.token);
     if (!result || source.token.isCancellationRequested) return;
     const note = end - start < text.length
       ? `${fileName} has ${text.length.toLocaleString('en')} characters: showing lines ${document.positionAt(start).line + 1}–${document.positionAt(end).line + 1} (${MAX_PANEL_CHARS.toLocaleString('en')} characters around the visible part).`

@@ -1,11 +1,14 @@
 // A trace of the model reading a text: for every character, every cell's tanh(c) and its
 // input, forget and output gates, quantized to bytes (what a colour or a saturation count
-// needs, at a quarter of the memory), and the model's five likeliest next characters.
+// needs, at a quarter of the memory), and the five likeliest next characters of the model as
+// completions use it (model/mixture.ts: with the document cache, when the caller gives one).
 // Dimension legend: T characters, L layers, H cells per layer, K = 4 kinds (tanh c, i, f, o).
 
 import type { LstmState } from '../model/inference';
 import { readContext } from '../model/inference';
+import { Mixture } from '../model/mixture';
 import type { Model } from '../model/model';
+import { MAX_ORDER } from '../model/ngramCounts';
 
 export const TRACE_KINDS = ['cell', 'input', 'forget', 'output'] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
@@ -27,10 +30,22 @@ export interface Trace {
   topProbs: Float32Array; // (T, 5)
 }
 
+/** The document cache while tracing: its mixture, the ids before the text, and a hook that counts each character as it is read. */
+export interface TraceCache {
+  mixture: Mixture;
+  before: Uint16Array; // the last MAX_ORDER ids before the text
+  read: (t: number) => void; // the text's character t has been read
+}
+
 /** Reads `ids` from `start` and records the trace; undefined when `shouldStop` (asked every 256 characters) says so. */
-export function traceText(model: Model, ids: Uint16Array, start?: LstmState, shouldStop = () => false): Trace | undefined {
+export function traceText(model: Model, ids: Uint16Array, start?: LstmState, shouldStop = () => false, cache?: TraceCache): Trace | undefined {
   const { hidden: H, layers: L, vocab: V } = model.config, T = ids.length, K = TRACE_KINDS.length;
   const trace: Trace = { steps: T, layers: L, hidden: H, values: new Uint8Array(T * L * K * H), topIds: new Uint16Array(T * TOP_GUESSES), topProbs: new Float32Array(T * TOP_GUESSES) };
+  const mixture = cache?.mixture ?? new Mixture(V, []), before = cache?.before ?? new Uint16Array(0);
+  const context = new Uint16Array(before.length + T); // the ids before the text, then the text's
+  context.set(before);
+  context.set(ids, before.length);
+  const logProbs = new Float64Array(V);
   readContext(model, ids, start, (acts, pos) => {
     for (let t = 0; t < acts.steps; t++) {
       acts.layers.forEach((a, l) => {
@@ -43,7 +58,10 @@ export function traceText(model: Model, ids: Uint16Array, start?: LstmState, sho
           trace.values[out + 3 * H + j] = Math.round(a.gates[g + 3 * H + j] * 255);
         }
       });
-      topGuesses(acts.logits, t * V, V, trace, pos + t);
+      cache?.read(pos + t);
+      const end = before.length + pos + t + 1;
+      mixture.logProbs(logProbs, acts.logits, t * V, context.subarray(Math.max(0, end - MAX_ORDER), end), Math.min(end, MAX_ORDER));
+      topGuesses(logProbs, trace, pos + t);
     }
     return !shouldStop();
   });
@@ -81,13 +99,11 @@ export function cellValues(trace: Trace, layer: number, index: number, kind: Tra
   return out;
 }
 
-function topGuesses(logits: ArrayLike<number>, off: number, V: number, trace: Trace, t: number): void {
-  let max = -Infinity, total = 0;
-  for (let v = 0; v < V; v++) max = Math.max(max, logits[off + v]);
-  for (let v = 0; v < V; v++) total += Math.exp(logits[off + v] - max);
-  const best = Array.from({ length: V }, (_, v) => v).sort((a, b) => logits[off + b] - logits[off + a]).slice(0, TOP_GUESSES);
+/** The TOP_GUESSES likeliest ids of a distribution given as log-probabilities, into step t of the trace. */
+function topGuesses(logProbs: Float64Array, trace: Trace, t: number): void {
+  const best = Array.from({ length: logProbs.length }, (_, v) => v).sort((a, b) => logProbs[b] - logProbs[a]).slice(0, TOP_GUESSES);
   best.forEach((v, r) => {
     trace.topIds[t * TOP_GUESSES + r] = v;
-    trace.topProbs[t * TOP_GUESSES + r] = Math.exp(logits[off + v] - max) / total;
+    trace.topProbs[t * TOP_GUESSES + r] = Math.exp(logProbs[v]);
   });
 }

@@ -1,9 +1,13 @@
 // Temperature sampling, as in char-rnn's sample.lua: softmax(logits / temperature), drawn with
 // a coin in [0, 1) that the caller supplies (from a seeded Rng), so samples are reproducible.
+// With the document cache (model/mixture.ts), the text so far is the document it learns from,
+// as completions use the model.
 
 import { carryState, networkForward, scratchActivations } from './network';
 import { readContext, setRowState } from './inference';
+import { cacheLevels, Mixture } from './mixture';
 import type { Model } from './model';
+import { countTargets, DOCUMENT_COUNTS_LOG2, NgramCounts } from './ngramCounts';
 import type { Vec } from './kernels';
 import type { Rng } from '../util/rng';
 
@@ -21,19 +25,26 @@ export function sampleId(logits: Vec, offset: number, vocab: number, temperature
   return vocab - 1; // only reached through rounding
 }
 
-/** `length` characters sampled after `prime` (which must not be empty). */
-export function sampleText(model: Model, prime: string, length: number, temperature: number, rng: Rng): string {
-  const V = model.config.vocab;
-  const context = readContext(model, model.vocabulary.encode(prime));
+/** `length` characters sampled after `prime` (which must not be empty), by the LSTM alone or with the document cache. */
+export function sampleText(model: Model, prime: string, length: number, temperature: number, rng: Rng, cache = false): string {
+  const V = model.config.vocab, primeIds = model.vocabulary.encode(prime);
+  const context = readContext(model, primeIds);
   const acts = scratchActivations(model.config, 1, 1);
   setRowState(acts, 0, context.state);
   acts.logits.set(context.logits);
-  const out = new Uint16Array(length);
-  for (let i = 0; i < length; i++) {
-    out[i] = sampleId(acts.logits, 0, V, temperature, rng.next());
-    acts.inputs[0] = out[i];
+  const ids = new Uint16Array(primeIds.length + length); // the document: the prime, then what is drawn
+  ids.set(primeIds);
+  const counts = new NgramCounts(DOCUMENT_COUNTS_LOG2);
+  const mixture = new Mixture(V, cache ? cacheLevels({ document: counts }) : []);
+  if (cache) countTargets(counts, ids, 0, primeIds.length, +1);
+  const logProbs = new Float64Array(V);
+  for (let i = primeIds.length; i < ids.length; i++) {
+    mixture.logProbs(logProbs, acts.logits, 0, ids, i);
+    ids[i] = sampleId(logProbs, 0, V, temperature, rng.next());
+    if (cache) countTargets(counts, ids, i, i + 1, +1);
+    acts.inputs[0] = ids[i];
     networkForward(model.p, acts);
     carryState(acts);
   }
-  return model.vocabulary.decode(out);
+  return model.vocabulary.decode(ids.subarray(primeIds.length));
 }

@@ -11,7 +11,7 @@ import type { CellDiscovery } from '../inspect/cellScores';
 import type { CellRef } from '../inspect/trace';
 import type { FileSelection } from './trainProtocol';
 
-export const ENGINE_PROTOCOL_VERSION = 1;
+export const ENGINE_PROTOCOL_VERSION = 2;
 
 /** The model the engine holds, as the host shows it. */
 export interface ModelInfo {
@@ -29,6 +29,7 @@ export interface CompletionOptions {
   maxLines: number; // 1: stop at the end of the line
   minProbability: number; // text past the point where its probability falls below this is not shown
   alternatives: number; // distinct suggestions returned, best first
+  cache: boolean; // mix in the document cache (false: the LSTM alone, for comparison)
 }
 
 export interface CompletionRequest {
@@ -53,6 +54,7 @@ export interface InspectRequest {
   start: number; // UTF-16 offsets of the stretch
   end: number;
   cell: CellRef;
+  cache: boolean; // the guesses from the model with the document cache, as completions use it
 }
 
 /** What the panel shows: one value per code point of the stretch, and the model's guesses. */
@@ -82,8 +84,11 @@ export type EngineErrorCode =
 export type CancelFlag = Int32Array;
 
 export type HostToEngine =
-  /** Host: load the model at `path` (replacing the one held); replies ModelInfo, or null when there is no such file. */
-  | { type: 'load'; id: number; cancelled: CancelFlag; path: string }
+  /**
+   * Host: load the model at `path` (replacing the one held), with the workspace's files whose
+   * counts complete it (null: none); replies ModelInfo, or null when there is no such file.
+   */
+  | { type: 'load'; id: number; cancelled: CancelFlag; path: string; workspace: FileSelection | null }
   /** Host: suggest continuations at a cursor; replies Suggestion[] (empty: nothing worth showing). */
   | { type: 'complete'; id: number; cancelled: CancelFlag; request: CompletionRequest }
   /** Host: trace a stretch of a document and return one cell's values; replies InspectResult. */

@@ -73,6 +73,11 @@ export function isHeldOut(relativePath: string): boolean {
   return crc32(Buffer.from(relativePath, 'utf8')) % 10 === 0;
 }
 
+/** A second tenth (of the training files), for tuning what training does not learn without looking at held-out files. */
+export function isDevelopment(relativePath: string): boolean {
+  return crc32(Buffer.from(relativePath, 'utf8')) % 10 === 1;
+}
+
 function isSourceFile(name: string): boolean {
   const dot = name.lastIndexOf('.');
   return SOURCE_NAMES.has(name) || (dot > 0 && SOURCE_EXTENSIONS.has(name.slice(dot + 1).toLowerCase()));
@@ -153,13 +158,12 @@ export function describeCorpus(c: Corpus): string {
 }
 
 /**
- * The training and held-out texts: files joined by newlines, as the reference joins them. A
- * corpus whose every file falls in the held-out tenth (a tiny one) trains on all of them and
- * has no held-out text.
+ * The training text (files joined by newlines, as the reference joins them) and the held-out
+ * files' texts. A corpus whose every file falls in the held-out tenth (a tiny one) trains on
+ * all of them and has no held-out files.
  */
-export function splitText(corpus: Corpus): { train: string; heldOut: string } {
-  const join = (files: CorpusFile[]) => files.map((f) => f.text).join('\n');
+export function splitText(corpus: Corpus): { train: string; heldOut: string[] } {
   const train = corpus.files.filter((f) => !f.heldOut);
-  if (train.length === 0) return { train: join(corpus.files), heldOut: '' };
-  return { train: join(train), heldOut: join(corpus.files.filter((f) => f.heldOut)) };
+  if (train.length === 0) return { train: corpus.files.map((f) => f.text).join('\n'), heldOut: [] };
+  return { train: train.map((f) => f.text).join('\n'), heldOut: corpus.files.filter((f) => f.heldOut).map((f) => f.text) };
 }

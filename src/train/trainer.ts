@@ -11,7 +11,7 @@ import { sampleText } from '../model/sampler';
 import { Vocabulary } from '../model/vocabulary';
 import { floats, simdEnabled } from '../model/wasmMemory';
 import { Rng } from '../util/rng';
-import { evaluateBpc } from './evaluate';
+import { evaluateDocuments, heldOutSample, type ScoredDocument } from './evaluate';
 import { ShardPool } from './shardPool';
 import { carriedRows } from './shardRunner';
 import { StreamBatcher } from './streamBatcher';
@@ -29,9 +29,10 @@ export interface TrainSettings {
 // The sizes the issue's benchmarks use; lr 2e-3 as the PyTorch reference.
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = { hidden: 256, layers: 2, batch: 32, steps: 64, lr: 2e-3, seed: 1 };
 
-// Periodic held-out figures read this many characters: enough for a steady estimate, few
-// enough not to stall training (the `eval` command reads them all).
-export const HELDOUT_SAMPLE_CHARS = 20_000;
+// Periodic held-out figures score this many characters, spread over every held-out file: enough
+// to agree with `eval --no-cache` (which reads them all) within a few hundredths, few enough
+// not to stall training.
+export const HELDOUT_SAMPLE_CHARS = 60_000;
 
 export class Trainer {
   readonly grads: Float32Array; // parameter layout
@@ -40,10 +41,10 @@ export class Trainer {
   private acts: Activations | undefined; // the whole batch, on one thread (made at its first step)
   private pool: ShardPool | undefined; // or shards of it, on several
   private readonly batcher: StreamBatcher;
-  private readonly heldOut: Uint16Array; // (≤ HELDOUT_SAMPLE_CHARS)
+  private readonly heldOut: ScoredDocument[]; // about HELDOUT_SAMPLE_CHARS to score
   private readonly rng: Rng;
 
-  private constructor(readonly model: Model, train: string, heldOut: string, readonly stats: TrainingStats, adamM?: Float32Array, adamV?: Float32Array) {
+  private constructor(readonly model: Model, train: string, heldOut: string[], readonly stats: TrainingStats, adamM?: Float32Array, adamV?: Float32Array) {
     const ids = model.vocabulary.encode(train);
     const batch = StreamBatcher.fittingBatch(ids.length, stats.batch, stats.steps);
     if (batch < 1) {
@@ -56,11 +57,11 @@ export class Trainer {
     // The moments go where the SIMD Adam reaches them (a checkpoint's are copied in).
     const moments = (from?: Float32Array) => { const x = floats(model.params.length); if (from) x.set(from); return x; };
     this.adam = { m: moments(adamM), v: moments(adamV), step: stats.step };
-    this.heldOut = model.vocabulary.encode(heldOut.slice(0, HELDOUT_SAMPLE_CHARS));
+    this.heldOut = heldOutSample(heldOut, HELDOUT_SAMPLE_CHARS);
     this.rng = new Rng(stats.rng);
   }
 
-  static fresh(train: string, heldOut: string, s: TrainSettings): Trainer {
+  static fresh(train: string, heldOut: string[], s: TrainSettings): Trainer {
     const rng = new Rng(s.seed);
     const model = createModel(Vocabulary.fromText(train), s.hidden, s.layers, rng);
     const stats: TrainingStats = {
@@ -70,7 +71,7 @@ export class Trainer {
   }
 
   /** Continues a checkpoint's run on (possibly changed) text, with its vocabulary and settings. */
-  static resume(cp: Checkpoint, train: string, heldOut: string): Trainer {
+  static resume(cp: Checkpoint, train: string, heldOut: string[]): Trainer {
     return new Trainer(modelFromCheckpoint(cp), train, heldOut, { ...cp.training }, cp.adamM, cp.adamV);
   }
 
@@ -126,9 +127,9 @@ export class Trainer {
     return loss / Math.LN2;
   }
 
-  /** Held-out bits/char on the first HELDOUT_SAMPLE_CHARS held-out characters; null without any. */
+  /** The LSTM's held-out bits/char on a sample spread over the held-out files (heldOutSample); null without any. */
   evaluate(): number | null {
-    return this.heldOut.length > 1 ? evaluateBpc(this.model, this.heldOut, this.stats.batch, this.stats.steps) : null;
+    return this.heldOut.length > 0 ? evaluateDocuments(this.model, this.heldOut, this.stats.batch, this.stats.steps).bpcStatic : null;
   }
 
   sample(prime: string, length: number, temperature: number): string {

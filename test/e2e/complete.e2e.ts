@@ -2,7 +2,8 @@
 // to get one; once training saves a model the engine takes it up without a restart, and
 // typing shows the model's suggestion as ghost text; Tab inserts it (and not a second copy of
 // the closing bracket after the cursor), Escape dismisses it, and typing on keeps suggestions
-// coming.
+// coming. Completions learn the file being written: an identifier the model never saw in
+// training, defined near the top of a new file, is completed further down.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -76,6 +77,21 @@ describe('end to end: completions in VS Code (code-server + Chromium)', function
     await wb.waitFor('a suggestion after more typing', async () => (await wb!.ghostText()).length > 0);
     await wb.screenshot('2-typing-on');
     assert.doesNotMatch(await wb.notifications(), /error|failed/i);
+  });
+
+  it('learns the file being written: an identifier it never saw in training completes further down', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-cache-'));
+    fs.cpSync(FIXTURE, ws, { recursive: true });
+    wb = await Workbench.open(ws, installExtension(), { ...SETTINGS, 'cellscope.training.timeBudgetSeconds': 8 });
+    await wb.runCommand('Cellscope: Train on Workspace');
+    await wb.waitFor('the trained model to reach the completions', async () => /Complete(?!: no model)/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 120_000);
+    // Written after training: the model has never seen this identifier, defined at the top and used twice.
+    const uses = ['reset(void)\n{\n\tfrobnicate_widget_count = 0;\n}\n', 'add(void)\n{\n\tfrobnicate_widget_count++;\n}\n'].map((f) => `\nvoid widget_${f}`).join('');
+    fs.writeFileSync(path.join(ws, 'src', 'widget.c'), `#include "list.h"\n\nstatic int frobnicate_widget_count;\n${uses}\nvoid widget_remove(void)\n{\n\t`);
+    await wb.openFile('widget.c');
+    await wb.page.keyboard.type('frob');
+    await wb.waitFor('the identifier as ghost text', async () => (await wb!.ghostText()).startsWith('nicate_widget_count'));
+    await wb.screenshot('2-cache-identifier');
   });
 });
 

@@ -10,7 +10,7 @@ import { loadCheckpointFile, saveCheckpointFile } from '../../src/train/checkpoi
 import { Trainer } from '../../src/train/trainer';
 
 function sample(): Checkpoint {
-  const trainer = Trainer.fresh('if (a) { b(); } /* c */\n'.repeat(20), '', { hidden: 8, layers: 2, batch: 2, steps: 8, lr: 1e-2, seed: 1 });
+  const trainer = Trainer.fresh('if (a) { b(); } /* c */\n'.repeat(20), [], { hidden: 8, layers: 2, batch: 2, steps: 8, lr: 1e-2, seed: 1 });
   trainer.step();
   return trainer.checkpoint();
 }

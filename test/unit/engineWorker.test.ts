@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { DocumentCache } from '../../src/complete/documentCache';
+import { workspaceCounts } from '../../src/complete/documentCounts';
 import { StateCache } from '../../src/complete/stateCache';
 import { suggest } from '../../src/complete/suggest';
 import { EngineClient } from '../../src/engine/engineClient';
@@ -17,7 +19,9 @@ import { cellValues, traceText } from '../../src/inspect/trace';
 import { modelFromCheckpoint } from '../../src/model/model';
 import type { CompletionOptions, CompletionRequest, EngineToHost, HostToEngine, InspectResult, Suggestion } from '../../src/protocol/engineProtocol';
 import type { WorkerError } from '../../src/protocol/workerClient';
+import type { FileSelection } from '../../src/protocol/trainProtocol';
 import { loadCheckpointFile, saveCheckpointFile } from '../../src/train/checkpointFile';
+import { readCorpus } from '../../src/train/corpus';
 import { Trainer } from '../../src/train/trainer';
 import { SOURCE_ASSETS } from './sourceAssets';
 
@@ -26,7 +30,7 @@ const PROJECT = path.resolve(__dirname, '..', 'fixtures', 'cproject');
 const WORKER = path.resolve(__dirname, '..', '..', 'src', 'engine', 'engineWorker.ts');
 const ROOT = path.resolve(__dirname, '..', '..');
 const createWorker = () => new Worker(`require('tsx/cjs'); require(${JSON.stringify(WORKER)});`, { eval: true, workerData: { root: ROOT } });
-const OPTIONS: CompletionOptions = { beamWidth: 5, maxChars: 30, maxLines: 1, minProbability: 1e-4, alternatives: 3 };
+const OPTIONS: CompletionOptions = { beamWidth: 5, maxChars: 30, maxLines: 1, minProbability: 1e-4, alternatives: 3, cache: false };
 const TEXT = 'int main(void) {\n\tif (x > 0) {\n\t\treturn f(x);\n\t}\n\treturn 0;\n}\n'.repeat(8);
 const codeOf = (code: string) => (e: WorkerError<string>) => e.code === code;
 /** The same suggestions; probabilities to float precision (the worker may run the SIMD kernels, this test the TypeScript ones). */
@@ -41,7 +45,7 @@ describe('engine worker', function () {
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-engine-'));
     modelPath = path.join(dir, 'model.cellscope');
-    const trainer = Trainer.fresh(TEXT, '', { hidden: 16, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed: 1 });
+    const trainer = Trainer.fresh(TEXT, [], { hidden: 16, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed: 1 });
     for (let i = 0; i < 200; i++) trainer.step();
     saveCheckpointFile(modelPath, trainer.checkpoint());
   });
@@ -51,9 +55,9 @@ describe('engine worker', function () {
     const cancelled = new Int32Array(new SharedArrayBuffer(4));
     const request: CompletionRequest = { uri: 'file:///a.c', version: 3, length: 10, offset: 4, options: OPTIONS };
     const messages: (HostToEngine | EngineToHost)[] = [
-      { type: 'load', id: 1, cancelled, path: '/m' }, { type: 'complete', id: 2, cancelled, request },
+      { type: 'load', id: 1, cancelled, path: '/m', workspace: null }, { type: 'complete', id: 2, cancelled, request },
       { type: 'didOpen', uri: 'file:///a.c', version: 1, text: 'int' }, { type: 'didChange', uri: 'file:///a.c', version: 2, changes: [{ offset: 1, length: 1, text: 'x' }] },
-      { type: 'inspect', id: 3, cancelled, request: { uri: 'file:///a.c', version: 3, length: 10, start: 0, end: 5, cell: { layer: 1, index: 7, kind: 'forget' } } },
+      { type: 'inspect', id: 3, cancelled, request: { uri: 'file:///a.c', version: 3, length: 10, start: 0, end: 5, cell: { layer: 1, index: 7, kind: 'forget' }, cache: false } },
       { type: 'discoverCells', id: 4, cancelled, request: { roots: ['/w'], include: [], exclude: ['*.min.js'], maxFileBytes: 1e6 } },
       { type: 'didClose', uri: 'file:///a.c' }, { type: 'ready', protocolVersion: 1 },
       { type: 'reply', id: 3, ok: true, value: { values: Float32Array.of(0.5), topIds: Uint16Array.of(1, 2, 3, 4, 5), topProbs: new Float32Array(5), vocabulary: ['\uFFFD', 'a'], saturation: new Float32Array(12) } },
@@ -64,35 +68,45 @@ describe('engine worker', function () {
     for (const m of messages) assert.deepEqual(structuredClone(m), m);
   });
 
-  it('mirrors a document through edits and suggests what suggest() gives on the same text', async () => {
+  it('mirrors a document through edits and suggests what suggest() gives on the same text, with the document cache and without', async () => {
     const model = modelFromCheckpoint(loadCheckpointFile(modelPath));
-    const expected = (text: string, offset: number) => suggest(model, new StateCache(model), 'd', text, offset, OPTIONS, () => false);
+    const workspace: FileSelection = { roots: [PROJECT], include: [], exclude: [], maxFileBytes: 1e6 };
+    // What the engine should say: the same text read afresh, its cache counted afresh.
+    const expected = (text: string, offset: number, options: CompletionOptions) => {
+      const documents = new DocumentCache(model.vocabulary, workspaceCounts(model.vocabulary, readCorpus(PROJECT).files.map((f) => f.text)));
+      documents.didOpen('d', text, undefined);
+      const levels = options.cache ? documents.levelsAt('d', text, offset, () => undefined) : [];
+      return suggest(model, new StateCache(model), levels, 'd', text, offset, options, () => false);
+    };
     const engine = await EngineClient.start(createWorker);
     try {
       const uri = 'file:///w/main.c';
       await assert.rejects(engine.complete({ uri, version: 1, length: 0, offset: 0, options: OPTIONS }), codeOf('noModel'));
-      assert.equal(await engine.load(path.join(dir, 'missing.cellscope')), null);
-      const info = await engine.load(modelPath);
+      assert.equal(await engine.load(path.join(dir, 'missing.cellscope'), workspace), null);
+      const info = await engine.load(modelPath, workspace);
       assert.deepEqual(info && [info.step, info.hidden, info.layers], [200, 16, 2]);
       let text = TEXT.slice(0, 200);
       engine.didOpen(uri, 1, text);
-      const at = (version: number, offset: number) => engine.complete({ uri, version, length: text.length, offset, options: OPTIONS });
-      const first = await at(1, 200);
-      assert.ok(first.length > 0);
-      assertSameSuggestions(first, expected(text, 200));
-      // Type at the end, then replace a span further up: the cache must forget what followed it.
+      const at = (version: number, offset: number, options = OPTIONS) => engine.complete({ uri, version, length: text.length, offset, options });
+      const bothWays = async (version: number, offset: number) => {
+        for (const options of [OPTIONS, { ...OPTIONS, cache: true }]) assertSameSuggestions(await at(version, offset, options), expected(text, offset, options));
+      };
+      assert.ok((await at(1, 200)).length > 0);
+      await bothWays(1, 200);
+      // Type at the end, then replace a span further up: the caches must forget what followed it.
       engine.didChange(uri, 2, [{ offset: 200, length: 0, text: '\tif (' }]);
       text += '\tif (';
-      assertSameSuggestions(await at(2, text.length), expected(text, text.length));
+      await bothWays(2, text.length);
       engine.didChange(uri, 3, [{ offset: 20, length: 5, text: 'while' }, { offset: 3, length: 0, text: 'x' }]);
       text = text.slice(0, 20) + 'while' + text.slice(25);
       text = text.slice(0, 3) + 'x' + text.slice(3);
-      assertSameSuggestions(await at(3, text.length), expected(text, text.length));
+      await bothWays(3, text.length);
+      await bothWays(3, 150); // the cursor back up the document: the cache counts only what is before it
       await assert.rejects(at(2, text.length), codeOf('outOfSync'));
       engine.didClose(uri);
       await assert.rejects(at(3, text.length), codeOf('outOfSync'));
       fs.writeFileSync(path.join(dir, 'bad.cellscope'), 'garbage');
-      await assert.rejects(engine.load(path.join(dir, 'bad.cellscope')), codeOf('badCheckpoint'));
+      await assert.rejects(engine.load(path.join(dir, 'bad.cellscope'), null), codeOf('badCheckpoint'));
     } finally {
       await engine.dispose();
     }
@@ -111,10 +125,10 @@ describe('engine worker', function () {
       return reply.value;
     };
     const flag = () => new Int32Array(new SharedArrayBuffer(4));
-    await ask({ type: 'load', id: 1, cancelled: flag(), path: modelPath });
+    await ask({ type: 'load', id: 1, cancelled: flag(), path: modelPath, workspace: null });
     const text = TEXT.replace('return 0;', 'return "é😀";');
     service.handle({ type: 'didOpen', uri: 'u', version: 1, text });
-    const request = { uri: 'u', version: 1, length: text.length, start: 20, end: 120, cell: { layer: 1, index: 3, kind: 'cell' as const } };
+    const request = { uri: 'u', version: 1, length: text.length, start: 20, end: 120, cell: { layer: 1, index: 3, kind: 'cell' as const }, cache: false };
     const result = (await ask({ type: 'inspect', id: 2, cancelled: flag(), request })) as InspectResult;
     const model = modelFromCheckpoint(loadCheckpointFile(modelPath));
     const from = new StateCache(model).stateAt('x', text, 20)!;
@@ -136,7 +150,7 @@ describe('engine worker', function () {
   it('cancels a long request mid-search, and a killed worker rejects what was pending', async () => {
     const engine = await EngineClient.start(createWorker);
     try {
-      await engine.load(modelPath);
+      await engine.load(modelPath, null);
       const uri = 'file:///w/long.c';
       engine.didOpen(uri, 1, TEXT);
       const long = { uri, version: 1, length: TEXT.length, offset: TEXT.length, options: { ...OPTIONS, beamWidth: 64, maxChars: 100_000, maxLines: 100_000 } };

@@ -1,10 +1,11 @@
 // package.json against the code: every contributed command is registered and every
 // registered command contributed; every setting the code reads is declared, with a
-// description and a default.
+// description and a default; the completion settings' defaults are the engine's.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_COMPLETION_OPTIONS } from '../../src/complete/suggest';
 
 const root = path.resolve(__dirname, '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -37,5 +38,14 @@ describe('package.json contributions', () => {
       assert.ok(properties[key].description && properties[key].default !== undefined, `${key} needs a description and a default`);
     }
     for (const key of Object.keys(properties)) assert.ok(read.includes(key), `${key} is declared but never read`);
+  });
+
+  it("gives the completion settings the defaults that score and the engine use", () => {
+    const properties = manifest.contributes.configuration.properties as Record<string, { default?: unknown }>;
+    const d = DEFAULT_COMPLETION_OPTIONS, setting = (name: string) => properties[`cellscope.completion.${name}`].default;
+    assert.deepEqual(
+      [setting('beamWidth'), setting('maxChars'), setting('maxLines'), setting('minProbability'), setting('documentCache')],
+      [d.beamWidth, d.maxChars, d.maxLines, d.minProbability, d.cache],
+    );
   });
 });

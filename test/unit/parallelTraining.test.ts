@@ -35,7 +35,7 @@ describe('parallel training', function () {
 
   /** Trains the same model on one thread and on two, step by step; returns how many steps the helper took shards in. */
   async function trainSideBySide(text: string, settings: TrainSettings, steps: number): Promise<number> {
-    const one = Trainer.fresh(text, '', settings), two = Trainer.fresh(text, '', settings);
+    const one = Trainer.fresh(text, [], settings), two = Trainer.fresh(text, [], settings);
     await two.useThreads(2, dist);
     let helped = 0;
     try {

@@ -13,7 +13,7 @@ import { Vocabulary } from '../../src/model/vocabulary';
 import { enableSimd, floats, simdAddress, simdShare } from '../../src/model/wasmMemory';
 import { readContext } from '../../src/model/inference';
 import { beamSearch, runToMaxChars } from '../../src/complete/beamSearch';
-import { evaluateBpc } from '../../src/train/evaluate';
+import { evaluateDocuments } from '../../src/train/evaluate';
 import { Rng } from '../../src/util/rng';
 import { buildSimdWasm, SIMD_BUILDS } from './simdWasm';
 
@@ -134,8 +134,8 @@ for (const build of SIMD_BUILDS) describe(`SIMD kernels: ${build.name}`, functio
     const model = createModel(vocabulary, 32, 2, new Rng(9)), ids = vocabulary.encode(text);
     const pass = (i: number) => {
       const context = readContext(model, ids.subarray(0, 300 + i));
-      beamSearch(model, context, { width: 7, maxChars: 20, endsAt: runToMaxChars });
-      evaluateBpc(model, ids, 4, 16);
+      beamSearch(model, { ...context, recent: ids.subarray(0, 300 + i) }, { width: 7, maxChars: 20, endsAt: runToMaxChars });
+      evaluateDocuments(model, [{ text, warmUp: 0 }], 4, 16);
     };
     pass(0);
     const size = simdShare()!.memory.buffer.byteLength;

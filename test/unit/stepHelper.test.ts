@@ -21,7 +21,7 @@ const THREAD = path.resolve(__dirname, '..', '..', 'src', 'engine', 'stepHelperT
 const TEXT = 'static int f(int a)\n{\n\tif (a > 0) {\n\t\treturn g(a, "s");\n\t}\n\t/* done */\n\treturn 0;\n}\n'.repeat(6);
 
 function trainedModel(seed: number, hidden: number): Model {
-  const trainer = Trainer.fresh(TEXT, '', { hidden, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed });
+  const trainer = Trainer.fresh(TEXT, [], { hidden, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed });
   for (let i = 0; i < 60; i++) trainer.step();
   return modelFromCheckpoint(trainer.checkpoint());
 }

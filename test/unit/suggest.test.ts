@@ -9,11 +9,11 @@ import type { Model } from '../../src/model/model';
 import type { CompletionOptions } from '../../src/protocol/engineProtocol';
 import { bigramModel, STRAW_HAT } from './bigramModel';
 
-const OPTIONS: CompletionOptions = { beamWidth: 7, maxChars: 20, maxLines: 1, minProbability: 1e-6, alternatives: 3 };
+const OPTIONS: CompletionOptions = { beamWidth: 7, maxChars: 20, maxLines: 1, minProbability: 1e-6, alternatives: 3, cache: false };
 
 function suggestAt(model: Model, textWithCursor: string, options: Partial<CompletionOptions> = {}) {
   const offset = textWithCursor.indexOf('|'), text = textWithCursor.replace('|', '');
-  return suggest(model, new StateCache(model), 'doc', text, offset, { ...OPTIONS, ...options }, () => false);
+  return suggest(model, new StateCache(model), [], 'doc', text, offset, { ...OPTIONS, ...options }, () => false);
 }
 
 // f(x); — after "(" an argument, then the bracket closes and the statement ends.
@@ -82,6 +82,6 @@ describe('suggestions', () => {
 
   it('stays silent in the middle of a line, and when told to stop', () => {
     assert.deepEqual(suggestAt(CALL, 'f|(x);'), []);
-    assert.deepEqual(suggest(CALL, new StateCache(CALL), 'doc', 'f(', 2, OPTIONS, () => true), []);
+    assert.deepEqual(suggest(CALL, new StateCache(CALL), [], 'doc', 'f(', 2, OPTIONS, () => true), []);
   });
 });

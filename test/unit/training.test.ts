@@ -1,5 +1,6 @@
 // Training behaviour: initial loss ≈ ln V, a seeded run's first losses pinned, a tiny string
-// overfitted, truncated BPTT carrying state exactly, and a resumed run continuing its state.
+// overfitted, truncated BPTT carrying state exactly, a resumed run continuing its state, and
+// the held-out figure training reports agreeing with `eval` on every held-out file.
 
 import * as assert from 'node:assert/strict';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/model/checkpoint';
@@ -8,27 +9,28 @@ import { createModel } from '../../src/model/model';
 import { carryState, createActivations, networkForward, networkLoss } from '../../src/model/network';
 import { Vocabulary } from '../../src/model/vocabulary';
 import { Rng } from '../../src/util/rng';
-import { Trainer } from '../../src/train/trainer';
+import { evaluateDocuments } from '../../src/train/evaluate';
+import { HELDOUT_SAMPLE_CHARS, Trainer } from '../../src/train/trainer';
 
 const TEXT = 'int main(void) {\n\tif (x > 0) {\n\t\treturn x; /* positive */\n\t}\n\treturn -x;\n}\n'.repeat(8);
 const SMALL = { hidden: 16, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed: 3 };
 
 describe('training', () => {
   it('starts at a loss of about ln V (uniform predictions)', () => {
-    const trainer = Trainer.fresh(TEXT, '', SMALL);
+    const trainer = Trainer.fresh(TEXT, [], SMALL);
     const bits = trainer.step();
     assert.ok(Math.abs(bits - Math.log2(trainer.model.config.vocab)) < 0.05, `first loss ${bits} bits, log2 V ${Math.log2(trainer.model.config.vocab)}`);
   });
 
   it('reproduces the first losses of a seeded run exactly', () => {
-    const trainer = Trainer.fresh(TEXT, '', SMALL);
+    const trainer = Trainer.fresh(TEXT, [], SMALL);
     const losses = Array.from({ length: 4 }, () => trainer.step());
     const pinned = [4.8754141, 4.8543903, 4.8947971, 4.8405257]; // bits/char, from this seed
     losses.forEach((l, i) => assert.ok(Math.abs(l - pinned[i]) < 1e-5, `step ${i}: ${l} vs ${pinned[i]}`));
   });
 
   it('overfits a tiny string', () => {
-    const trainer = Trainer.fresh(TEXT, '', { ...SMALL, hidden: 32 });
+    const trainer = Trainer.fresh(TEXT, [], { ...SMALL, hidden: 32 });
     let bits = Infinity;
     for (let i = 0; i < 300; i++) bits = trainer.step();
     assert.ok(bits < 0.4, `after 300 steps: ${bits} bits/char`);
@@ -59,15 +61,33 @@ describe('training', () => {
   });
 
   it('resumes from a checkpoint with its parameters, moments, step and cursor', () => {
-    const trainer = Trainer.fresh(TEXT, '', SMALL);
+    const trainer = Trainer.fresh(TEXT, [], SMALL);
     for (let i = 0; i < 5; i++) trainer.step();
     const cp = decodeCheckpoint(encodeCheckpoint(trainer.checkpoint()), 'test.model');
-    const resumed = Trainer.resume(cp, TEXT, '');
+    const resumed = Trainer.resume(cp, TEXT, []);
     assert.deepEqual(Array.from(resumed.model.params), Array.from(trainer.model.params));
     assert.deepEqual(resumed.stats, trainer.stats);
     trainer.step();
     resumed.step();
     assert.equal(resumed.stats.step, 6);
     assert.equal(resumed.stats.cursor, trainer.stats.cursor);
+  });
+
+  it("reports a held-out figure within 0.05 bits/char of eval's on all held-out files, however they differ", function () {
+    this.timeout(60_000);
+    // Held-out files from easy to hard, the easy one first and longer than the whole sample:
+    // a figure from the first characters alone would read it and nothing else.
+    const rng = new Rng(21), letters = 'abcdefghijklmnopqrstuvwxyz(){};=+ \n';
+    const noise = (n: number) => Array.from({ length: n }, () => letters[rng.nextUint32() % letters.length]).join('');
+    const easy = TEXT.repeat(Math.ceil((1.5 * HELDOUT_SAMPLE_CHARS) / TEXT.length)), hard = noise(HELDOUT_SAMPLE_CHARS / 2);
+    const middling = Array.from({ length: 300 }, (_, i) => `\tif (x${i % 7} > ${i % 5}) y = ${noise(8)};\n`).join('');
+    const heldOut = [easy, hard, middling];
+    const trainer = Trainer.fresh(TEXT.repeat(10) + middling + noise(2_000), heldOut, { ...SMALL, hidden: 32 });
+    for (let i = 0; i < 400; i++) trainer.step();
+    const all = evaluateDocuments(trainer.model, heldOut.map((text) => ({ text, warmUp: 0 })), 32, 64).bpcStatic;
+    const reported = trainer.evaluate()!;
+    assert.ok(Math.abs(reported - all) < 0.05, `training reports ${reported}, eval gives ${all}`);
+    const easyAlone = evaluateDocuments(trainer.model, [{ text: easy.slice(0, HELDOUT_SAMPLE_CHARS), warmUp: 0 }], 32, 64).bpcStatic;
+    assert.ok(all - easyAlone > 0.5, `the files differ in difficulty (the easy one alone ${easyAlone}, all ${all})`);
   });
 });
