@@ -12,7 +12,7 @@ import { workspaceCounts } from '../src/complete/documentCounts';
 import { readContext } from '../src/model/inference';
 import { DOCUMENT_WEIGHT, WORKSPACE_WEIGHT } from '../src/model/mixture';
 import { modelFromCheckpoint } from '../src/model/model';
-import { contextFingerprints, countTargets, DOCUMENT_COUNTS_LOG2, NGRAM_ORDERS, NgramCounts } from '../src/model/ngramCounts';
+import { contextFingerprints, countReadOn, DOCUMENT_COUNTS_LOG2, NGRAM_ORDERS, NgramCounts } from '../src/model/ngramCounts';
 import { loadCheckpointFile } from '../src/train/checkpointFile';
 import { isDevelopment, readCorpus } from '../src/train/corpus';
 import { useSimdKernels } from '../src/util/simdKernels';
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
         both.set(row(workspace, orders, target));
         both.set(row(document, orders, target), 3 * K);
         stats.push(both);
-        countTargets(document, ids, i, i + 1, +1);
+        countReadOn(document, ids, i);
       }
     });
     read += ids.length - 1;

@@ -161,3 +161,9 @@ export function countTargets(table: NgramCounts, ids: ArrayLike<number>, from: n
     for (let o = table.firstOrder; o < orders; o++) table.add(scratchFps[o], ids[i], delta);
   }
 }
+
+/** Counts the pair whose next id is at position i of `ids` and takes back the one DOCUMENT_WINDOW before it: a document read on, as the editor counts it. */
+export function countReadOn(table: NgramCounts, ids: ArrayLike<number>, i: number): void {
+  countTargets(table, ids, i, i + 1, +1);
+  if (i > DOCUMENT_WINDOW) countTargets(table, ids, i - DOCUMENT_WINDOW, i + 1 - DOCUMENT_WINDOW, -1);
+}

@@ -10,7 +10,7 @@
 
 import { cacheLevels, Mixture } from '../model/mixture';
 import { firstSteps, networkForward, scratchActivations } from '../model/network';
-import { countTargets, DOCUMENT_COUNTS_LOG2, DOCUMENT_WINDOW, NgramCounts } from '../model/ngramCounts';
+import { countReadOn, countTargets, DOCUMENT_COUNTS_LOG2, DOCUMENT_WINDOW, NgramCounts } from '../model/ngramCounts';
 import { logSumExp } from '../model/outputLayer';
 import { MAX_CONTEXT } from '../complete/stateCache';
 import { SEGMENT as DYNAMIC_SEGMENT, type DynamicEvaluation } from '../model/dynamicEvaluation';
@@ -93,10 +93,7 @@ export function evaluateDocuments(model: Model, documents: ScoredDocument[], bat
           nats += mixtures[b] ? -logProbs[target] : lstmNats;
           chars++;
         }
-        if (s.counts) {
-          countTargets(s.counts, ids, s.pos + 1, s.pos + 2, +1);
-          if (s.pos + 1 > DOCUMENT_WINDOW) countTargets(s.counts, ids, s.pos + 1 - DOCUMENT_WINDOW, s.pos + 2 - DOCUMENT_WINDOW, -1);
-        }
+        if (s.counts) countReadOn(s.counts, ids, s.pos + 1);
       }
     });
     // A stream's state after its last step carries on; one past its segment's end is reset above.
@@ -165,8 +162,7 @@ export function evaluateDynamically(dynamic: DynamicEvaluation, documents: Score
             nats -= logProbs[target];
             chars++;
           }
-          countTargets(counts, ids, i, i + 1, +1);
-          if (i > DOCUMENT_WINDOW) countTargets(counts, ids, i - DOCUMENT_WINDOW, i + 1 - DOCUMENT_WINDOW, -1);
+          countReadOn(counts, ids, i);
         }
       });
       dynamic.step(segment, state);
