@@ -24,7 +24,8 @@ export const SCORE_HELP = `cellscope score MODEL DIR [--lines 200] [--seed 1] [-
   files (the workspace level then holds the other training files) instead of held-out ones.
   --min-probability: the cellscope.completion.minProbability setting to score (its default otherwise).
   --dynamic: with dynamic evaluation (the model adapting to each file as it reads it; slow), for
-  measuring it: adds {"dynamic": {"bpc", "bpc_static"}} and types with the adapted model.`;
+  measuring it: adds {"dynamic": {"bpc", "bpc_static", "ms_per_step"}} (a step: 64 characters)
+  and types with the adapted model.`;
 
 export function scoreCommand(args: string[]): void {
   const p = parse('score', args, {
@@ -61,6 +62,8 @@ export function scoreCommand(args: string[]): void {
     exact_line: share(typing.exactLines, typing.lines), ms_p95: Math.round(sorted[Math.floor(0.95 * (sorted.length - 1))] * 10) / 10,
     lines: typing.lines, keystrokes: typing.keystrokes, chars: typing.chars, files: files.length, scored_chars: bits.chars, cache, on, min_probability: options.minProbability,
     workspace_bytes: workspace?.bytes ?? 0,
-    ...(adapted && { dynamic: { bpc: Math.round(adapted.bpc * 1e4) / 1e4, bpc_static: Math.round(adapted.bpcStatic * 1e4) / 1e4, ...DYNAMIC_SETTINGS } }),
+    ...(adapted && {
+      dynamic: { bpc: Math.round(adapted.bpc * 1e4) / 1e4, bpc_static: Math.round(adapted.bpcStatic * 1e4) / 1e4, ms_per_step: Math.round(adapted.stepMs * 10) / 10, ...DYNAMIC_SETTINGS },
+    }),
   }));
 }
