@@ -46,12 +46,12 @@ export function scoreCommand(args: string[]): void {
   // The workspace level: the training files, never the files scored.
   const workspace = cache ? workspaceCounts(model.vocabulary, corpus.files.filter((f) => !f.heldOut && !scored.includes(f)).map((f) => f.text)) : null;
 
-  const files = scored.map((f) => f.text);
-  const bits = evaluateDocuments(model, files.map((text) => ({ text, warmUp: 0 })), checkpoint.training.batch, checkpoint.training.steps, cache ? { workspace } : undefined);
+  const files = scored.map((f) => f.text), documents = files.map((text) => ({ text, warmUp: 0 }));
+  const bits = evaluateDocuments(model, documents, checkpoint.training.batch, checkpoint.training.steps, cache ? { workspace } : undefined);
   const lines = sampleLines(files, lineCount, new Rng(seed));
   // Dynamic evaluation, measured: the bits/char and the typing both with the model adapting to each file as it is read.
   const dynamic = p.values.dynamic ? new DynamicEvaluation(checkpoint) : undefined;
-  const adapted = dynamic && evaluateDynamically(dynamic, files.map((text) => ({ text, warmUp: 0 })), workspace);
+  const adapted = dynamic && evaluateDynamically(dynamic, documents, workspace);
   const typing = simulateTyping(model, files, lines, options, workspace, dynamic);
   const share = (x: number, of: number) => (of > 0 ? Math.round((x / of) * 1e4) / 1e4 : null);
   const sorted = [...typing.milliseconds].sort((a, b) => a - b);

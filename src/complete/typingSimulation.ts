@@ -53,10 +53,11 @@ export function sampleLines(files: string[], count: number, rng: Rng): TypedLine
   return all.slice(0, count).sort((a, b) => a.file - b.file || a.start - b.start);
 }
 
-/** Types `lines` of `files` with suggestions under `options` (options.cache false: the LSTM alone); `workspace`: the workspace level's counts, or null. */
 /**
- * With `dynamic`, the model is adapted (model/dynamicEvaluation.ts) to each file's text before
- * each line, while the user would be idle there; its states are then read afresh.
+ * Types `lines` of `files` with suggestions under `options` (options.cache false: the LSTM
+ * alone); `workspace`: the workspace level's counts, or null. With `dynamic`, the model is
+ * adapted (model/dynamicEvaluation.ts) to each file's text before each line, while the user
+ * would be idle there; its states are then read afresh.
  */
 export function simulateTyping(
   model: Model, files: string[], lines: TypedLine[], options: CompletionOptions, workspace: NgramCounts | null, dynamic?: DynamicEvaluation,

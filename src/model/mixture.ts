@@ -56,7 +56,7 @@ export class Mixture {
   private touchedCount = 0;
   private readonly orderScales: Float64Array[]; // per level: (3 / k)^γ for each order
 
-  constructor(private readonly vocab: number, readonly levels: readonly CacheLevel[]) {
+  constructor(private readonly vocab: number, private readonly levels: readonly CacheLevel[]) {
     this.cached = new Float64Array(vocab);
     this.touched = new Uint16Array(vocab);
     this.orderScales = levels.map((l) => Float64Array.from(NGRAM_ORDERS, (k) => (NGRAM_ORDERS[0] / k) ** l.weight.orderDecay));
