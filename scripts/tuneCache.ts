@@ -3,7 +3,7 @@
 // other training files, the weights β_k = (a · (u − 1) + b) · (3 / k)^γ of the document and workspace
 // levels are searched coordinate by coordinate for the lowest bits/char. The LSTM's
 // probabilities and the counts' statistics are computed once; each try then costs milliseconds.
-// Prints the weights and bits/char found, as one JSON line.
+// Prints the weights and bits/char found (and with the document level alone), as one JSON line.
 //   usage: npm run tune:cache -- MODEL DIR [--chars 300000]
 
 import * as path from 'node:path';
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   }
   const round = (x: number) => Math.round(x * 100) / 100, round4 = (x: number) => Math.round(x * 1e4) / 1e4;
   console.log(JSON.stringify({
-    chars: lstm.length, bpc_lstm: round4(start.lstm), bpc_start: round4(start.start), bpc: round4(best),
+    chars: lstm.length, bpc_lstm: round4(start.lstm), bpc_start: round4(start.start), bpc: round4(best), bpc_document_only: round4(bpc([0, 1e12, 0, ...params.slice(3)])),
     workspace: { perFollower: round(params[0]), base: round(params[1]), orderDecay: round(params[2]) },
     document: { perFollower: round(params[3]), base: round(params[4]), orderDecay: round(params[5]) },
   }));
