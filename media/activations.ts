@@ -11,9 +11,9 @@ import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { NamedCell } from '../src/inspect/cellScores';
-import type { TraceKind } from '../src/inspect/trace';
-import type { CellRef } from '../src/inspect/trace';
+import type { NamedCell } from '../src/protocol/panelProtocol';
+import type { TraceKind } from '../src/protocol/engineProtocol';
+import type { CellRef } from '../src/protocol/engineProtocol';
 import type { HostToPanel, PanelToHost } from '../src/protocol/panelProtocol';
 
 declare function acquireVsCodeApi(): { postMessage(m: PanelToHost): void; getState(): unknown; setState(s: unknown): void };

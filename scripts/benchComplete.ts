@@ -14,8 +14,8 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_COMPLETION_OPTIONS } from '../src/complete/suggest';
 import { EngineClient } from '../src/engine/engineClient';
 import type { CompletionOptions } from '../src/protocol/engineProtocol';
-import { loadCheckpointFile } from '../src/train/checkpointFile';
-import { readCorpus } from '../src/train/corpus';
+import { loadCheckpointFile } from '../src/files/checkpointFile';
+import { readCorpus } from '../src/files/corpus';
 import { Rng } from '../src/util/rng';
 
 const ROOT = path.resolve(__dirname, '..');

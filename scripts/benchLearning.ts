@@ -7,11 +7,11 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readCorpus, splitText } from '../src/train/corpus';
+import { readCorpus, splitText } from '../src/files/corpus';
 import { evaluateDocuments, firstCharacters } from '../src/train/evaluate';
 import { DEFAULT_TRAIN_SETTINGS, Trainer } from '../src/train/trainer';
-import { kernelsInUse } from '../src/model/wasmMemory';
-import { useSimdKernels } from '../src/util/simdKernels';
+import { Arena } from '../src/model/arena';
+import { simdBuild } from '../src/util/simdKernels';
 
 async function main(): Promise<void> {
   const { values: a } = parseArgs({ options: {
@@ -19,9 +19,9 @@ async function main(): Promise<void> {
     threads: { type: 'string', default: String(os.availableParallelism()) }, seconds: { type: 'string', default: '300' },
   } });
   const dist = path.resolve(__dirname, '..', 'dist');
-  useSimdKernels(dist);
   const { train, heldOut } = splitText(readCorpus(a.corpus!));
-  const trainer = Trainer.fresh(train, heldOut, { ...DEFAULT_TRAIN_SETTINGS, hidden: Number(a.hidden), lr: Number(a.lr) });
+  const arena = Arena.create(simdBuild(dist));
+  const trainer = Trainer.fresh(train, heldOut, { ...DEFAULT_TRAIN_SETTINGS, hidden: Number(a.hidden), lr: Number(a.lr) }, arena);
   await trainer.useThreads(Number(a.threads), dist);
   const documents = firstCharacters(heldOut, 200_000);
   const curve: Record<string, number> = {};
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     curve[`${minute}min`] = Math.round(evaluateDocuments(trainer.model, documents, 32, 64).bpcStatic * 1000) / 1000;
     process.stderr.write(`${minute} min: step ${trainer.stats.step}, held-out ${curve[`${minute}min`]} bpc\n`);
   }
-  console.log(JSON.stringify({ hidden: Number(a.hidden), lr: Number(a.lr), threads: trainer.threads, kernels: kernelsInUse(), steps: trainer.stats.step, heldout_bpc: curve }));
+  console.log(JSON.stringify({ hidden: Number(a.hidden), lr: Number(a.lr), threads: trainer.threads, kernels: arena.kernelName, steps: trainer.stats.step, heldout_bpc: curve }));
   await trainer.dispose();
 }
 

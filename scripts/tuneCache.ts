@@ -13,17 +13,17 @@ import { readContext } from '../src/model/inference';
 import { DOCUMENT_WEIGHT, WORKSPACE_WEIGHT } from '../src/model/mixture';
 import { modelFromCheckpoint } from '../src/model/model';
 import { contextFingerprints, countReadOn, DOCUMENT_COUNTS_LOG2, NGRAM_ORDERS, NgramCounts } from '../src/model/ngramCounts';
-import { loadCheckpointFile } from '../src/train/checkpointFile';
-import { isDevelopment, readCorpus } from '../src/train/corpus';
-import { useSimdKernels } from '../src/util/simdKernels';
+import { loadCheckpointFile } from '../src/files/checkpointFile';
+import { isDevelopment, readCorpus } from '../src/files/corpus';
+import { Arena } from '../src/model/arena';
+import { simdBuild } from '../src/util/simdKernels';
 
 const K = NGRAM_ORDERS.length;
 
 async function main(): Promise<void> {
   const { values: a, positionals } = parseArgs({ allowPositionals: true, options: { chars: { type: 'string', default: '300000' } } });
   const [modelFile, dir] = positionals;
-  useSimdKernels(path.resolve(__dirname, '..', 'dist'));
-  const model = modelFromCheckpoint(loadCheckpointFile(modelFile)), V = model.config.vocab;
+  const model = modelFromCheckpoint(loadCheckpointFile(modelFile), Arena.create(simdBuild(path.resolve(__dirname, '..', 'dist')))), V = model.config.vocab;
   const corpus = readCorpus(dir);
   const dev = corpus.files.filter((f) => !f.heldOut && isDevelopment(f.path));
   const workspace = workspaceCounts(model.vocabulary, corpus.files.filter((f) => !f.heldOut && !isDevelopment(f.path)).map((f) => f.text));

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { CompletionProvider } from './complete/completionProvider';
 import { EngineHost } from './engine/engineHost';
 import { ActivationPanel } from './inspect/activationPanel';
-import { TrainingController, workspaceFiles } from './train/trainingController';
+import { workspaceFiles } from './host/workspaceFiles';
+import { TrainingController } from './train/trainingController';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Cellscope', { log: true });

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadCheckpointFile } from '../src/train/checkpointFile';
+import { loadCheckpointFile } from '../src/files/checkpointFile';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
 const PROJECT = path.resolve(__dirname, 'fixtures', 'cproject');

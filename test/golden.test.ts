@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { adamStep, clipGradients } from '../src/model/adam';
 import { createActivations, networkBackward, networkForward, networkLoss } from '../src/model/network';
 import { paramCount, paramLayout, paramViews, type ModelConfig } from '../src/model/params';
-import { enableSimd, floats, kernelsInUse } from '../src/model/wasmMemory';
+import { Arena } from '../src/model/arena';
 import { buildSimdWasm, SIMD_BUILDS } from './unit/simdWasm';
 
 type Nested = number | Nested[];
@@ -35,8 +35,8 @@ const RELATIVE_TOL = 1e-4;
 
 const flat = (x: Nested): number[] => (Array.isArray(x) ? x.flatMap(flat) : [x]);
 
-function slabFrom(tensors: Record<string, Nested>, config: ModelConfig): Float32Array {
-  const slab = floats(paramCount(config));
+function slabFrom(arena: Arena, tensors: Record<string, Nested>, config: ModelConfig): Float32Array {
+  const slab = arena.floats(paramCount(config));
   for (const e of paramLayout(config)) {
     const values = flat(tensors[e.name] ?? assert.fail(`${e.name} missing`));
     assert.equal(values.length, e.size, `${e.name}: size`);
@@ -69,21 +69,20 @@ function timeMajor(values: number[], B: number, T: number, width: number): numbe
 const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort() : [];
 
 for (const build of [{ name: 'TypeScript', relaxed: undefined, kernels: 'typescript' }, ...SIMD_BUILDS]) describe(`golden vectors from PyTorch, ${build.name} kernels (${dir})`, () => {
-  let disable = () => {};
+  let arena = Arena.plain();
   before(async () => {
-    if (build.relaxed !== undefined) disable = enableSimd(await buildSimdWasm(build.relaxed));
+    if (build.relaxed !== undefined) arena = Arena.simd(await buildSimdWasm(build.relaxed));
   });
-  after(() => disable());
   it('finds golden files', () => assert.ok(files.length > 0, `no *.json in ${dir}; set CELLSCOPE_GOLDEN_DIR`));
-  it('runs on the kernels named', () => assert.equal(kernelsInUse(), build.kernels));
+  it('runs on the kernels named', () => assert.equal(arena.kernelName, build.kernels));
 
   for (const file of files) {
     it(file, () => {
       const g = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Golden;
       const { vocab, hidden: H, layers: L, batch: B, steps: T } = g.config;
       const config: ModelConfig = { vocab, hidden: H, layers: L };
-      const params = slabFrom(g.params, config), grads = floats(params.length);
-      const acts = createActivations(config, B, T);
+      const params = slabFrom(arena, g.params, config), grads = arena.floats(params.length);
+      const acts = createActivations(arena, config, B, T);
       acts.inputs.set(timeMajor(flat(g.inputs), B, T, 1));
       acts.targets.set(timeMajor(flat(g.targets), B, T, 1));
       const h0 = flat(g.h0), c0 = flat(g.c0);
@@ -114,10 +113,10 @@ for (const build of [{ name: 'TypeScript', relaxed: undefined, kernels: 'typescr
       }
 
       const a = g.adam;
-      const norm = clipGradients(grads, a.clip_norm);
+      const norm = clipGradients(arena.kernels, grads, a.clip_norm);
       assertClose('grad_norm', [norm], [g.expected.grad_norm], RELATIVE_TOL * g.expected.grad_norm);
-      const state = { m: floats(params.length), v: floats(params.length), step: 0 }; // in the SIMD kernels' memory when enabled
-      adamStep(params, grads, state, { lr: a.lr, beta1: a.beta1, beta2: a.beta2, eps: a.eps, clipNorm: a.clip_norm });
+      const state = { m: arena.floats(params.length), v: arena.floats(params.length), step: 0 };
+      adamStep(arena.kernels, params, grads, state, a.lr, { beta1: a.beta1, beta2: a.beta2, eps: a.eps, clipNorm: a.clip_norm });
       for (const e of paramLayout(config)) {
         const expected = flat(g.expected.params_after_adam_step[e.name]);
         assertClose(`param after Adam ${e.name}`, params.subarray(e.offset, e.offset + e.size), expected, relativeTol(expected));

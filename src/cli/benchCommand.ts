@@ -5,12 +5,15 @@
 
 import { beamSearch, runToMaxChars } from '../complete/beamSearch';
 import { StepHelper } from '../engine/stepHelper';
-import { kernelsInUse } from '../model/wasmMemory';
+import { Arena } from '../model/arena';
 import { readContext, setRowState } from '../model/inference';
 import { createActivations, networkForward } from '../model/network';
-import { readCorpus, splitText } from '../train/corpus';
-import { DEFAULT_TRAIN_SETTINGS as D, Trainer } from '../train/trainer';
+import { readCorpus, splitText } from '../files/corpus';
+import { DEFAULT_TRAIN_SETTINGS, Trainer } from '../train/trainer';
 import { numberFlag, parse, stringFlag } from './args';
+
+// The benchmark's model: the PyTorch reference's size (scripts/benchAnchor.js), twice the extension's default.
+const D = { ...DEFAULT_TRAIN_SETTINGS, hidden: 256 };
 
 export const BENCH_HELP = `cellscope bench [--hidden ${D.hidden} --layers ${D.layers} --batch ${D.batch} --steps ${D.steps}] [--corpus DIR] [--seconds 30] [--threads 1]
   Prints {"train_chars_per_s", "step_ms_batch1", "beam7_40_ms", "kernels", "config"} for a fresh
@@ -28,7 +31,7 @@ function timeRuns(runs: number, f: () => void): number[] {
   return times;
 }
 
-export async function benchCommand(args: string[]): Promise<void> {
+export async function benchCommand(args: string[], simd: Uint8Array | undefined): Promise<void> {
   const p = parse('bench', args, {
     hidden: { type: 'string' }, layers: { type: 'string' }, batch: { type: 'string' }, steps: { type: 'string' },
     corpus: { type: 'string' }, seconds: { type: 'string' }, threads: { type: 'string' },
@@ -39,7 +42,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   };
   const seconds = numberFlag(p, 'seconds', 30, 0, Infinity, false);
   const { train, heldOut } = splitText(readCorpus(stringFlag(p, 'corpus') ?? '.'));
-  const trainer = Trainer.fresh(train, heldOut, settings);
+  const arena = Arena.create(simd), trainer = Trainer.fresh(train, heldOut, settings, arena);
   await trainer.useThreads(numberFlag(p, 'threads', 1, 1, 64), __dirname); // dist/cli.js sits beside dist/trainShard.js
   const { model, stats } = trainer;
 
@@ -55,12 +58,12 @@ export async function benchCommand(args: string[]): Promise<void> {
 
   const context = (heldOut.join('\n') || train).slice(0, 2000);
   const ctx = readContext(model, model.vocabulary.encode(context));
-  const one = createActivations(model.config, 1, 1);
+  const one = createActivations(arena, model.config, 1, 1);
   setRowState(one, 0, ctx.state);
   timeRuns(5, () => networkForward(model.p, one));
   const stepMs = median(timeRuns(50, () => networkForward(model.p, one)));
   // On more than one thread, the beam's steps are shared with a helper thread, as the extension's engine does.
-  const helper = threads > 1 ? await StepHelper.start(__dirname) : undefined;
+  const helper = threads > 1 ? await StepHelper.start(model, __dirname) : undefined;
   const beamMs = median(timeRuns(5, () => beamSearch(model, context, { width: 7, maxChars: 40, endsAt: runToMaxChars, step: helper?.step })));
   await helper?.dispose();
 
@@ -68,7 +71,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     train_chars_per_s: Math.round((stats.batch * stats.steps) / (median(stepTimes) / 1000)),
     step_ms_batch1: Math.round(stepMs * 1000) / 1000,
     beam7_40_ms: Math.round(beamMs * 10) / 10,
-    kernels: kernelsInUse(),
+    kernels: arena.kernelName,
     config: { threads, hidden: model.config.hidden, layers: model.config.layers, batch: stats.batch, steps: stats.steps, vocab: model.config.vocab, train_chars: train.length, steps_timed: stepTimes.length, seconds },
   }));
 }

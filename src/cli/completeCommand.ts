@@ -8,8 +8,9 @@ import { readContext } from '../model/inference';
 import { cacheLevels } from '../model/mixture';
 import { DOCUMENT_COUNTS_LOG2, DOCUMENT_WINDOW, NgramCounts } from '../model/ngramCounts';
 import { suggestionEnd } from '../complete/lineBoundary';
+import { Arena } from '../model/arena';
 import { modelFromCheckpoint } from '../model/model';
-import { loadCheckpointFile } from '../train/checkpointFile';
+import { loadCheckpointFile } from '../files/checkpointFile';
 import { numberFlag, parse, stringFlag, UsageError } from './args';
 
 // The model's memory is far shorter than this; reading more context only costs time.
@@ -20,7 +21,7 @@ export const COMPLETE_HELP = `cellscope complete MODEL --prefix-file F [--beam 7
   ${CONTEXT_CHARS} characters; the document cache learns all of F), best first, ending at the end
   of the line (or at --max characters). --no-cache: the LSTM alone.`;
 
-export function completeCommand(args: string[]): void {
+export function completeCommand(args: string[], simd: Uint8Array | undefined): void {
   const p = parse('complete', args, {
     'prefix-file': { type: 'string' }, beam: { type: 'string' }, max: { type: 'string' }, multiline: { type: 'boolean' }, 'no-cache': { type: 'boolean' },
   }, ['MODEL']);
@@ -32,7 +33,7 @@ export function completeCommand(args: string[]): void {
   } catch (err) {
     throw new UsageError(`cannot read the prefix file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
   }
-  const model = modelFromCheckpoint(loadCheckpointFile(p.positionals[0]));
+  const model = modelFromCheckpoint(loadCheckpointFile(p.positionals[0]), Arena.create(simd));
   const context = [...prefix].slice(-CONTEXT_CHARS).join('') || '\n';
   const document = new CountedSpan(new NgramCounts(DOCUMENT_COUNTS_LOG2), model.vocabulary);
   document.moveTo(prefix, Math.max(0, prefix.length - DOCUMENT_WINDOW), prefix.length);

@@ -4,8 +4,9 @@
 // status 2 and one sentence; anything else is a bug and shows its stack.
 
 import { CheckpointError } from '../model/checkpoint';
-import { CorpusError } from '../train/corpus';
-import { useSimdKernels } from '../util/simdKernels';
+import { CorpusError } from '../files/corpus';
+import { ResumeError } from '../train/trainingSession';
+import { simdBuild } from '../util/simdKernels';
 import { UsageError } from './args';
 import { BENCH_HELP, benchCommand } from './benchCommand';
 import { CELLS_HELP, cellsCommand } from './cellsCommand';
@@ -15,7 +16,7 @@ import { SAMPLE_HELP, sampleCommand } from './sampleCommand';
 import { SCORE_HELP, scoreCommand } from './scoreCommand';
 import { TRAIN_HELP, trainCommand } from './trainCommand';
 
-const COMMANDS: Record<string, { help: string; run: (args: string[]) => void | Promise<void> }> = {
+const COMMANDS: Record<string, { help: string; run: (args: string[], simd: Uint8Array | undefined) => void | Promise<void> }> = {
   train: { help: TRAIN_HELP, run: trainCommand },
   eval: { help: EVAL_HELP, run: evalCommand },
   sample: { help: SAMPLE_HELP, run: sampleCommand },
@@ -28,7 +29,6 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => void | P
 const USAGE = `Cellscope: a character-level LSTM that learns your code.\n\n${Object.values(COMMANDS).map((c) => c.help).join('\n\n')}\n`;
 
 async function main(argv: string[]): Promise<number> {
-  useSimdKernels(__dirname); // dist/cli.js sits beside dist/simd.wasm
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === 'help') {
     process.stdout.write(USAGE);
@@ -44,10 +44,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    await command.run(args);
+    await command.run(args, simdBuild(__dirname)); // dist/cli.js sits beside dist/simd*.wasm
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || err instanceof CorpusError || err instanceof CheckpointError) {
+    if (err instanceof UsageError || err instanceof CorpusError || err instanceof CheckpointError || err instanceof ResumeError) {
       process.stderr.write(`cellscope ${name}: ${err.message}\n`);
       return 2;
     }

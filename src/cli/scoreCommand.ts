@@ -7,9 +7,10 @@
 import { DEFAULT_COMPLETION_OPTIONS } from '../complete/suggest';
 import { sampleLines, simulateTyping } from '../complete/typingSimulation';
 import { workspaceCounts } from '../complete/documentCounts';
+import { Arena } from '../model/arena';
 import { modelFromCheckpoint } from '../model/model';
-import { loadCheckpointFile } from '../train/checkpointFile';
-import { CorpusError, isDevelopment, readCorpus } from '../train/corpus';
+import { loadCheckpointFile } from '../files/checkpointFile';
+import { CorpusError, isDevelopment, readCorpus } from '../files/corpus';
 import { evaluateDocuments, evaluateDynamically } from '../train/evaluate';
 import { DYNAMIC_SETTINGS, DynamicEvaluation } from '../model/dynamicEvaluation';
 import { Rng } from '../util/rng';
@@ -27,7 +28,7 @@ export const SCORE_HELP = `cellscope score MODEL DIR [--lines 200] [--seed 1] [-
   measuring it: adds {"dynamic": {"bpc", "bpc_static", "ms_per_step"}} (a step: 64 characters)
   and types with the adapted model.`;
 
-export function scoreCommand(args: string[]): void {
+export function scoreCommand(args: string[], simd: Uint8Array | undefined): void {
   const p = parse('score', args, {
     lines: { type: 'string' }, seed: { type: 'string' }, 'no-cache': { type: 'boolean' }, files: { type: 'string' }, 'min-probability': { type: 'string' },
     dynamic: { type: 'boolean' },
@@ -42,7 +43,7 @@ export function scoreCommand(args: string[]): void {
   const corpus = readCorpus(dir);
   const scored = corpus.files.filter((f) => (on === 'dev' ? !f.heldOut && isDevelopment(f.path) : f.heldOut));
   if (scored.length === 0) throw new CorpusError(`${dir} has no ${on} files (one file in ten, by a hash of its path, is held out); score on a larger folder.`);
-  const model = modelFromCheckpoint(checkpoint);
+  const model = modelFromCheckpoint(checkpoint, Arena.create(simd));
   // The workspace level: the training files, never the files scored.
   const workspace = cache ? workspaceCounts(model.vocabulary, corpus.files.filter((f) => !f.heldOut && !scored.includes(f)).map((f) => f.text)) : null;
 
@@ -50,7 +51,7 @@ export function scoreCommand(args: string[]): void {
   const bits = evaluateDocuments(model, documents, checkpoint.training.batch, checkpoint.training.steps, cache ? { workspace } : undefined);
   const lines = sampleLines(files, lineCount, new Rng(seed));
   // Dynamic evaluation, measured: the bits/char and the typing both with the model adapting to each file as it is read.
-  const dynamic = p.values.dynamic ? new DynamicEvaluation(checkpoint) : undefined;
+  const dynamic = p.values.dynamic ? new DynamicEvaluation(checkpoint, model.arena) : undefined;
   const adapted = dynamic && evaluateDynamically(dynamic, documents, workspace);
   const typing = simulateTyping(model, files, lines, options, workspace, dynamic);
   const share = (x: number, of: number) => (of > 0 ? Math.round((x / of) * 1e4) / 1e4 : null);

@@ -1,13 +1,12 @@
 // `cellscope train DIR --out MODEL`: trains on the source files under DIR, printing progress,
 // held-out bits/char and samples; resumes MODEL when it exists; Ctrl-C saves, then exits.
 
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import type { Checkpoint } from '../model/checkpoint';
-import { loadCheckpointFile, saveCheckpointFile } from '../train/checkpointFile';
-import { describeCorpus, readCorpus, splitText } from '../train/corpus';
-import { DEFAULT_TRAIN_SETTINGS as D, Trainer } from '../train/trainer';
-import { trainLoop, type TrainEvent } from '../train/trainLoop';
+import { SETTINGS, type Setting, type SettingKey } from '../config/settings';
+import { describeCorpus } from '../files/corpus';
+import { DEFAULT_TRAIN_SETTINGS as D } from '../train/trainer';
+import { TrainingSession } from '../train/trainingSession';
+import type { TrainEvent } from '../train/trainLoop';
 import { numberFlag, parse, stringFlag, UsageError } from './args';
 
 export const TRAIN_HELP = `cellscope train DIR --out MODEL [--seconds 300] [--hidden ${D.hidden} --layers ${D.layers}
@@ -16,7 +15,7 @@ export const TRAIN_HELP = `cellscope train DIR --out MODEL [--seconds 300] [--hi
   Resumes MODEL when it exists, with its own settings; --fresh starts over. Ctrl-C saves.
   --threads splits each batch's streams over that many threads (default: every core).`;
 
-export async function trainCommand(args: string[]): Promise<void> {
+export async function trainCommand(args: string[], simd: Uint8Array | undefined): Promise<void> {
   const p = parse('train', args, {
     out: { type: 'string' }, seconds: { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' },
     batch: { type: 'string' }, steps: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' },
@@ -25,21 +24,25 @@ export async function trainCommand(args: string[]): Promise<void> {
   const out = stringFlag(p, 'out') ?? (() => { throw new UsageError('cellscope train needs --out MODEL, the file to save the model in.'); })();
   const seconds = numberFlag(p, 'seconds', 300, 0, Infinity, false);
   const threads = numberFlag(p, 'threads', os.availableParallelism(), 1, 64);
-  const settings = {
-    hidden: numberFlag(p, 'hidden', D.hidden, 1, 4096), layers: numberFlag(p, 'layers', D.layers, 1, 16),
-    batch: numberFlag(p, 'batch', D.batch, 1, 4096), steps: numberFlag(p, 'steps', D.steps, 1, 4096),
-    lr: numberFlag(p, 'lr', D.lr, 0, 1, false), seed: numberFlag(p, 'seed', D.seed, 0, 2 ** 32 - 1),
+  // The extension's limits (config/settings.ts) for the same settings.
+  const flag = (name: string, key: SettingKey, fallback: number, integer = true) => {
+    const s: Setting = SETTINGS[key];
+    return numberFlag(p, name, fallback, s.minimum ?? 0, s.maximum, integer);
   };
-  // Read everything that can fail before anything is written.
-  const resumeFrom = !p.values.fresh && fs.existsSync(out) ? loadCheckpointFile(out) : undefined;
-  if (resumeFrom) checkResumable(resumeFrom, p.values, out);
-  const corpus = readCorpus(p.positionals[0]);
-  const { train, heldOut } = splitText(corpus);
-  const trainer = resumeFrom ? Trainer.resume(resumeFrom, train, heldOut) : Trainer.fresh(train, heldOut, settings);
-  await trainer.useThreads(threads, __dirname); // dist/cli.js sits beside dist/trainShard.js
-  const { config } = trainer.model, s = trainer.stats;
-  console.log(`corpus: ${describeCorpus(corpus)}; ${train.length.toLocaleString('en')} training characters`);
-  console.log(`${resumeFrom ? `resuming ${out} at step ${s.step}` : 'new model'}: H${config.hidden}×${config.layers}, vocabulary ${config.vocab}, batch ${s.batch}×${s.steps}, lr ${s.lr}, ${trainer.threads} thread${trainer.threads === 1 ? '' : 's'}; training ${seconds} s (Ctrl-C saves and stops)`);
+  const settings = {
+    hidden: flag('hidden', 'cellscope.training.hiddenSize', D.hidden), layers: flag('layers', 'cellscope.training.layers', D.layers),
+    batch: flag('batch', 'cellscope.training.batchSize', D.batch), steps: flag('steps', 'cellscope.training.sequenceLength', D.steps),
+    lr: flag('lr', 'cellscope.training.learningRate', D.lr, false), seed: numberFlag(p, 'seed', D.seed, 0, 2 ** 32 - 1),
+  };
+  const asked = Object.fromEntries((['hidden', 'layers', 'batch', 'steps'] as const).filter((k) => p.values[k] !== undefined).map((k) => [k, settings[k]]));
+  const session = await TrainingSession.open(
+    { roots: p.positionals[0], checkpointPath: out, fresh: p.values.fresh === true, settings, asked, threads },
+    simd && { wasm: simd, distDir: __dirname }, // dist/cli.js sits beside dist/trainShard.js
+  );
+  const { trainer } = session, { config } = trainer.model, s = trainer.stats;
+  console.log(`corpus: ${describeCorpus(session.corpus)}; ${session.trainChars.toLocaleString('en')} training characters`);
+  if (session.adjusted) console.log(`note: ${session.adjusted}`);
+  console.log(`${session.resumedAtStep !== null ? `resuming ${out} at step ${s.step}` : 'new model'}: H${config.hidden}×${config.layers}, vocabulary ${config.vocab}, batch ${s.batch}×${s.steps}, lr ${s.lr}, ${trainer.threads} thread${trainer.threads === 1 ? '' : 's'}; training ${seconds} s (Ctrl-C saves and stops)`);
 
   const abort = new AbortController();
   const onSigint = () => {
@@ -49,19 +52,10 @@ export async function trainCommand(args: string[]): Promise<void> {
   };
   process.on('SIGINT', onSigint);
   try {
-    await trainLoop(trainer, { seconds, signal: abort.signal, save: () => saveCheckpointFile(out, trainer.checkpoint()), report: (e) => printEvent(e, out) });
+    await session.run({ seconds, signal: abort.signal, report: (e) => printEvent(e, out) });
   } finally {
     process.off('SIGINT', onSigint);
-    await trainer.dispose();
-  }
-}
-
-/** Resuming keeps the model's own shape: a differing --hidden/--layers asks for --fresh instead. */
-function checkResumable(cp: Checkpoint, flags: Record<string, unknown>, file: string): void {
-  for (const [flag, have] of [['hidden', cp.config.hidden], ['layers', cp.config.layers], ['batch', cp.training.batch], ['steps', cp.training.steps]] as const) {
-    if (flags[flag] !== undefined && Number(flags[flag]) !== have) {
-      throw new UsageError(`${file} was trained with --${flag} ${have}; to train a different model add --fresh (it replaces the file) or choose another --out.`);
-    }
+    await session.dispose();
   }
 }
 

@@ -61,7 +61,7 @@ export const runToMaxChars = (): BeamEnd => 'no';
 export function beamSearch(model: Model, context: string | BeamStart, opts: BeamOptions): BeamResult[] {
   const V = model.config.vocab, width = opts.width;
   const start = typeof context === 'string' ? startOf(model, context) : context;
-  const acts = scratchActivations(model.config, width, 1);
+  const acts = scratchActivations(model, width, 1);
   acts.logits.set(start.logits, 0);
   const mixture = new Mixture(V, opts.cache ?? []);
   const logProbs = new Float64Array(V); // (V) of one beam's next character

@@ -7,6 +7,7 @@ import type { EngineHost } from '../engine/engineHost';
 import type { CompletionOptions } from '../protocol/engineProtocol';
 import { completionStatus, type CompletionState } from './completionStatus';
 import { DEFAULT_COMPLETION_OPTIONS } from './suggest';
+import { readSetting } from '../host/settingsReader';
 
 // Typing faster than this apart asks only once: each keystroke cancels the previous request.
 const DEBOUNCE_MS = 60;
@@ -17,7 +18,7 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
 
   constructor(private readonly engine: EngineHost) {
     this.own(vscode.languages.registerInlineCompletionItemProvider([{ scheme: 'file' }, { scheme: 'untitled' }], this));
-    this.own(vscode.commands.registerCommand('cellscope.toggleCompletions', () => this.config().update('enabled', !this.config().get('enabled'), vscode.ConfigurationTarget.Global)));
+    this.own(vscode.commands.registerCommand('cellscope.toggleCompletions', () => this.config().update('enabled', !readSetting('cellscope.completion.enabled'), vscode.ConfigurationTarget.Global)));
     this.own(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('cellscope.completion.enabled') && this.showStatus()));
     this.own(engine.onDidChangeModel(() => this.showStatus()));
     this.status.name = 'Cellscope Completions';
@@ -28,15 +29,13 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
   async provideInlineCompletionItems(
     document: vscode.TextDocument, position: vscode.Position, _context: vscode.InlineCompletionContext, token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[] | undefined> {
-    const config = this.config();
-    const languages = config.get<string[]>('languages') ?? [];
-    if (!config.get('enabled') || !this.engine.model || (languages.length > 0 && !languages.includes(document.languageId))) return undefined;
+    const languages = readSetting('cellscope.completion.languages');
+    if (!readSetting('cellscope.completion.enabled') || !this.engine.model || (languages.length > 0 && !languages.includes(document.languageId))) return undefined;
     await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
     if (token.isCancellationRequested) return undefined;
-    const d = DEFAULT_COMPLETION_OPTIONS;
     const options: CompletionOptions = {
-      beamWidth: config.get('beamWidth') ?? d.beamWidth, maxChars: config.get('maxChars') ?? d.maxChars, maxLines: config.get('maxLines') ?? d.maxLines,
-      minProbability: config.get('minProbability') ?? d.minProbability, alternatives: d.alternatives, cache: config.get('documentCache') ?? d.cache,
+      beamWidth: readSetting('cellscope.completion.beamWidth'), maxChars: readSetting('cellscope.completion.maxChars'), maxLines: readSetting('cellscope.completion.maxLines'),
+      minProbability: readSetting('cellscope.completion.minProbability'), alternatives: DEFAULT_COMPLETION_OPTIONS.alternatives, cache: readSetting('cellscope.completion.documentCache'),
     };
     const suggestions = await this.engine.complete(document, document.offsetAt(position), options, token);
     // Inserted at the cursor: the range stays on its line, as the API requires.
@@ -44,7 +43,7 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
   }
 
   private showStatus(): void {
-    const state: CompletionState = !this.engine.model ? 'noModel' : this.config().get('enabled') ? 'on' : 'off';
+    const state: CompletionState = !this.engine.model ? 'noModel' : readSetting('cellscope.completion.enabled') ? 'on' : 'off';
     const { text, tooltip, command } = completionStatus(state);
     Object.assign(this.status, { text, tooltip, command });
   }

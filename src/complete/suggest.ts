@@ -4,6 +4,7 @@
 // where it meets the text after the cursor, and deduplicated.
 // Pure: the engine worker calls it; tests call it directly.
 
+import { settingDefault } from '../config/settings';
 import type { CompletionOptions, Suggestion } from '../protocol/engineProtocol';
 import type { CacheLevel } from '../model/mixture';
 import type { Model } from '../model/model';
@@ -12,9 +13,13 @@ import { idsBefore } from './documentCounts';
 import { roomBefore, suggestionEnd, trimOverlap } from './lineBoundary';
 import { MAX_CONTEXT, type StateCache } from './stateCache';
 
-/** What completions do unless the `cellscope.completion.*` settings say otherwise (package.json holds the same defaults). */
+/** What completions do unless the `cellscope.completion.*` settings say otherwise (the settings table, config/settings.ts). */
 // alternatives: the suggestions a user can cycle through (Alt+] / Alt+[).
-export const DEFAULT_COMPLETION_OPTIONS: CompletionOptions = { beamWidth: 7, maxChars: 80, maxLines: 1, minProbability: 0.45, alternatives: 3, cache: true };
+export const DEFAULT_COMPLETION_OPTIONS: CompletionOptions = {
+  beamWidth: settingDefault('cellscope.completion.beamWidth'), maxChars: settingDefault('cellscope.completion.maxChars'),
+  maxLines: settingDefault('cellscope.completion.maxLines'), minProbability: settingDefault('cellscope.completion.minProbability'),
+  alternatives: 3, cache: settingDefault('cellscope.completion.documentCache'),
+};
 
 /** Suggestions for `text` (document `doc`) at `offset`, best first; empty when there are none worth showing or `shouldStop` said so. */
 export function suggest(

@@ -3,16 +3,16 @@
 // No vscode import: the adapter (engineHost.ts) wraps it, and tests drive it in plain Node.
 
 import type { Worker } from 'node:worker_threads';
-import type { CellDiscovery } from '../inspect/cellScores';
+import type { CellDiscovery } from '../protocol/engineProtocol';
 import {
-  ENGINE_PROTOCOL_VERSION, type CompletionRequest, type EngineErrorCode, type HostToEngine, type InspectRequest,
+  ENGINE_PROTOCOL_VERSION, type CompletionRequest, type EngineErrorCode, type EngineReplies, type HostToEngine, type InspectRequest,
   type InspectResult, type ModelInfo, type Suggestion, type TextChange,
 } from '../protocol/engineProtocol';
 import type { FileSelection } from '../protocol/trainProtocol';
-import { WorkerClient } from '../protocol/workerClient';
+import { WorkerClient, type RequestFields } from '../protocol/workerClient';
 
 export class EngineClient {
-  private constructor(private readonly client: WorkerClient<HostToEngine, never, EngineErrorCode>) {}
+  private constructor(private readonly client: WorkerClient<HostToEngine, EngineReplies, never, EngineErrorCode>) {}
 
   static async start(create: () => Worker): Promise<EngineClient> {
     return new EngineClient(await WorkerClient.start('engine worker', ENGINE_PROTOCOL_VERSION, create, () => {}));
@@ -20,22 +20,22 @@ export class EngineClient {
 
   /** Loads the model at `path`, the workspace's files read into its cache (null: none); null when there is no such file. */
   load(path: string, workspace: FileSelection | null, signal?: AbortSignal): Promise<ModelInfo | null> {
-    return this.request((id, cancelled) => ({ type: 'load', id, cancelled, path, workspace }), signal);
+    return this.request('load', { path, workspace }, signal);
   }
 
   /** Suggestions at the request's cursor; rejects with code 'cancelled' when `signal` aborts first. */
   complete(request: CompletionRequest, signal?: AbortSignal): Promise<Suggestion[]> {
-    return this.request((id, cancelled) => ({ type: 'complete', id, cancelled, request }), signal);
+    return this.request('complete', { request }, signal);
   }
 
   /** One cell's values along a stretch of a document, with the model's guesses there. */
   inspect(request: InspectRequest, signal?: AbortSignal): Promise<InspectResult> {
-    return this.request((id, cancelled) => ({ type: 'inspect', id, cancelled, request }), signal);
+    return this.request('inspect', { request }, signal);
   }
 
   /** The model's cells ranked against syntax labels on the workspace's code. */
   discoverCells(request: FileSelection, signal?: AbortSignal): Promise<CellDiscovery> {
-    return this.request((id, cancelled) => ({ type: 'discoverCells', id, cancelled, request }), signal);
+    return this.request('discoverCells', { request }, signal);
   }
 
   didOpen(uri: string, version: number, text: string): void {
@@ -58,8 +58,9 @@ export class EngineClient {
     return this.client.dispose();
   }
 
-  private request<T>(make: (id: number, cancelled: Int32Array) => HostToEngine, signal: AbortSignal | undefined): Promise<T> {
+  /** A request with its own cancel flag, set when `signal` aborts. */
+  private request<K extends keyof EngineReplies>(type: K, fields: Omit<RequestFields<HostToEngine, K>, 'cancelled'>, signal: AbortSignal | undefined): Promise<EngineReplies[K]> {
     const cancelled = new Int32Array(new SharedArrayBuffer(4));
-    return this.client.request((id) => make(id, cancelled), signal, () => Atomics.store(cancelled, 0, 1));
+    return this.client.request(type, { ...fields, cancelled } as RequestFields<HostToEngine, K>, signal, () => Atomics.store(cancelled, 0, 1));
   }
 }

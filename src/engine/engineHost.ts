@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { CellDiscovery } from '../inspect/cellScores';
-import type { CellRef } from '../inspect/trace';
+import type { CellDiscovery } from '../protocol/engineProtocol';
+import type { CellRef } from '../protocol/engineProtocol';
 import type { CompletionOptions, InspectResult, ModelInfo, Suggestion, TextChange } from '../protocol/engineProtocol';
 import type { FileSelection } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';

@@ -5,10 +5,9 @@
 // so a stale request costs little.
 
 import * as fs from 'node:fs';
-import type { BeamStep } from '../complete/beamSearch';
 import { suggest } from '../complete/suggest';
 import { discoverCells, discoveryFiles, DISCOVERY_CHARS } from '../inspect/cellDiscovery';
-import type { CellDiscovery } from '../inspect/cellScores';
+import type { CellDiscovery } from '../protocol/engineProtocol';
 import { SyntaxLabeler, type SyntaxAssets } from '../inspect/syntaxLabels';
 import { cellValues, gateSaturation, traceText, type Trace, type TraceCache } from '../inspect/trace';
 import { Mixture } from '../model/mixture';
@@ -17,18 +16,21 @@ import { idsBefore, workspaceCounts } from '../complete/documentCounts';
 import { StateCache } from '../complete/stateCache';
 import type { NgramCounts } from '../model/ngramCounts';
 import { CheckpointError } from '../model/checkpoint';
+import { Arena } from '../model/arena';
 import { modelFromCheckpoint, type Model } from '../model/model';
 import type {
   CancelFlag, CompletionRequest, EngineErrorCode, EngineReplyValue, EngineToHost, HostToEngine, InspectRequest, InspectResult, ModelInfo, Suggestion,
 } from '../protocol/engineProtocol';
 import type { FileSelection } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
-import { loadCheckpointFile } from '../train/checkpointFile';
-import { CorpusError, readCorpus } from '../train/corpus';
+import { loadCheckpointFile } from '../files/checkpointFile';
+import { CorpusError, readCorpus } from '../files/corpus';
 import { DocumentMirror } from './documentMirror';
+import { StepHelper } from './stepHelper';
 
 interface LoadedModel {
-  model: Model;
+  model: Model; // in its own arena, disposed when the model is replaced
+  helper: StepHelper | undefined; // sharing its beam steps
   cache: StateCache;
   documents: DocumentCache;
   workspace: string; // the file selection the workspace level was read from (JSON)
@@ -44,7 +46,7 @@ export class EngineService {
   constructor(
     private readonly post: (message: EngineToHost) => void,
     private readonly assets: SyntaxAssets,
-    private readonly beamStep?: BeamStep, // a beam step shared with another thread, if there is one
+    private readonly simd?: { wasm: Uint8Array; distDir: string }, // SIMD kernels, and dist/engineStep.js for a helper thread
   ) {}
 
   handle(message: HostToEngine): void {
@@ -83,21 +85,31 @@ export class EngineService {
    * document cache's counts are kept while the vocabulary stays the same (as training saves
    * again and again); otherwise they are counted again, the workspace's files read from `workspace`.
    */
-  private load(path: string, workspace: FileSelection | null): ModelInfo | null {
+  private async load(path: string, workspace: FileSelection | null): Promise<ModelInfo | null> {
     if (!fs.existsSync(path)) {
-      this.loaded = undefined;
+      await this.unload();
       return null;
     }
     const checkpoint = loadCheckpointFile(path);
-    const model = modelFromCheckpoint(checkpoint);
+    const model = modelFromCheckpoint(checkpoint, Arena.create(this.simd?.wasm));
     const { step, history } = checkpoint.training;
     const info = { path, step, hidden: model.config.hidden, layers: model.config.layers, heldoutBpc: history[history.length - 1]?.heldoutBpc ?? null };
     const last = this.loaded, selection = JSON.stringify(workspace);
     const sameVocabulary = last !== undefined && last.model.vocabulary.chars.join('') === model.vocabulary.chars.join('');
     const documents = sameVocabulary ? last.documents : this.newDocumentCache(model);
     if (!sameVocabulary || last.workspace !== selection) documents.workspace = workspaceFileCounts(model, workspace);
-    this.loaded = { model, cache: new StateCache(model), documents, workspace: selection, info };
+    const helper = this.simd && (await StepHelper.start(model, this.simd.distDir)); // after all that can fail
+    await this.unload();
+    this.loaded = { model, helper, cache: new StateCache(model), documents, workspace: selection, info };
     return info;
+  }
+
+  /** Drops the model: its helper thread stopped first, then its arena. */
+  private async unload(): Promise<void> {
+    const last = this.loaded;
+    this.loaded = undefined;
+    await last?.helper?.dispose();
+    last?.model.arena.dispose();
   }
 
   /** A document cache for `model`'s vocabulary, holding every mirrored document as another document. */
@@ -110,7 +122,7 @@ export class EngineService {
   private complete(request: CompletionRequest, stale: () => boolean): Suggestion[] {
     const { model, cache, documents } = this.model(), { uri, offset, options } = request, text = this.document(request);
     const levels = options.cache ? documents.levelsAt(uri, text, offset, (other) => this.docs.get(other)?.text) : [];
-    return suggest(model, cache, levels, uri, text, offset, options, stale, this.beamStep);
+    return suggest(model, cache, levels, uri, text, offset, options, stale, this.model().helper?.step);
   }
 
   private inspect(request: InspectRequest, stale: () => boolean): InspectResult {

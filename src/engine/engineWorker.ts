@@ -4,19 +4,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as path from 'node:path';
 import { bundledAssets } from '../inspect/syntaxLabels';
-import { useSimdKernels } from '../util/simdKernels';
+import { simdBuild } from '../util/simdKernels';
 import { ENGINE_PROTOCOL_VERSION, type HostToEngine } from '../protocol/engineProtocol';
 import { EngineService } from './engineService';
-import { StepHelper } from './stepHelper';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorker.js runs as a worker thread, started by the Cellscope extension');
 // The host passes the extension's folder, where the kernels, grammars and queries are.
 const { root } = workerData as { root: string };
 const dist = path.join(root, 'dist');
-void (async () => {
-  const helper = useSimdKernels(dist) ? await StepHelper.start(dist) : undefined;
-  const service = new EngineService((message) => port.postMessage(message), bundledAssets(root), helper?.step);
-  port.on('message', (message: HostToEngine) => service.handle(message));
-  port.postMessage({ type: 'ready', protocolVersion: ENGINE_PROTOCOL_VERSION });
-})();
+const wasm = simdBuild(dist);
+const service = new EngineService((message) => port.postMessage(message), bundledAssets(root), wasm && { wasm, distDir: dist });
+port.on('message', (message: HostToEngine) => service.handle(message));
+port.postMessage({ type: 'ready', protocolVersion: ENGINE_PROTOCOL_VERSION });

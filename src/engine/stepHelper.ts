@@ -1,46 +1,44 @@
 // A second thread for beam search: each step's beams are cut in two, this thread runs the
 // network for the first part and a helper thread (stepHelperThread.ts, dist/engineStep.js) for
-// the rest, both in the shared WebAssembly memory where the parameters and the step's buffers
-// already are. A width-7 step is two passes over the weights on one thread (4 rows, then 3),
-// one pass on each of two. Steps come every few tenths of a millisecond, too often for
-// messages: the helper sleeps on a control block in the shared memory and is woken through
-// Atomics (it does not spin between steps: spinning measured slower, as on two cores it takes
-// time from this thread and from V8's background work). Its part goes to whichever thread
-// claims it first, so a helper slow to wake costs a step on one thread, not a wait. Whatever
-// goes wrong with it, the step is finished here.
+// the rest, both in the model's arena, where the parameters and the step's buffers already
+// are. A width-7 step is two passes over the weights on one thread (4 rows, then 3), one pass
+// on each of two. Steps come every few tenths of a millisecond, too often for messages: the
+// helper sleeps on its AtomicsChannel (it does not spin between steps: spinning measured
+// slower, as on two cores it takes time from this thread and from V8's background work). Its
+// part goes to whichever thread claims it first, so a helper slow to wake costs a step on one
+// thread, not a wait. Whatever goes wrong with it, the step is finished here. One helper
+// serves one model: a new model starts its own.
 
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { stepHere, type BeamStep } from '../complete/beamSearch';
-import { forwardBuffers, networkForward, stepRows, type Activations } from '../model/network';
-import { floats, simdAddress, simdShare } from '../model/wasmMemory';
+import type { Arena } from '../model/arena';
+import { mapForwardBuffers, networkForward, stepRows, type Activations, type ForwardBuffers } from '../model/network';
+import type { Model } from '../model/model';
+import type { ModelConfig } from '../model/params';
+import { AtomicsChannel } from '../threads/atomicsChannel';
+import { allocateFields, i32, type Addresses, type Views } from '../threads/sharedFields';
 
-/** What the helper thread gets at start (workerData). */
+export const MAX_STREAMS = 32; // the widest beam the settings allow; a wider step runs here alone
+
+/** Each step's job: which buffers (a layout generation), the helper's streams and their input ids. */
+export const STEP_FIELDS = { layout: i32(1), first: i32(1), count: i32(1), inputs: i32(MAX_STREAMS) };
+
+/** What the helper thread gets at start (workerData, with the ChannelSetup). */
 export interface StepHelperSetup {
-  wasm: Uint8Array;
-  memory: WebAssembly.Memory;
-  control: number; // byte address of the control block
+  config: ModelConfig;
+  params: number; // byte address of the parameter slab
+  fields: Addresses<typeof STEP_FIELDS>;
+  layouts: MessagePort; // StepLayout messages, read synchronously when a job's layout is new
 }
 
-// The control block: Int32 slots in the shared memory.
-export const GO = 0; // steps handed out (−1: stop)
-export const CLAIMED = 1; // the last step whose second part a thread took: GO − 1 while it is open
-export const DONE = 2; // the last step the helper finished
-export const TAKEN = 3; // steps the helper took part in
-export const FAILED = 4; // 1 once a step threw (its error is on stderr)
-export const LAYOUT = 5; // bumped when the model or the buffers below change
-export const FIRST = 6; // the helper's streams: [first, first + count)
-export const COUNT = 7;
-export const BATCH = 8; // streams in the buffers
-export const VOCAB = 9;
-export const HIDDEN = 10;
-export const LAYERS = 11;
-export const PARAMS = 12; // byte address of the parameter slab
-export const BUFFERS = 13; // byte addresses of forwardBuffers(acts): 1 + 6 per layer
-const MAX_LAYERS = 4, MAX_STREAMS = 32; // what the slots below hold; larger steps run here alone
-export const INPUTS = BUFFERS + 1 + 6 * MAX_LAYERS; // the helper's input ids
-export const CONTROL_SLOTS = INPUTS + MAX_STREAMS;
+/** Where a step's buffers are: posted once per scratch shape, before the first job that uses it. */
+export interface StepLayout {
+  generation: number;
+  batch: number;
+  buffers: ForwardBuffers<number>; // byte addresses
+}
 
 // This thread waits for the helper's part spinning for a few tens of microseconds (it has
 // usually finished), then asleep; it gives up on it after HELPER_TIMEOUT_MS.
@@ -48,97 +46,69 @@ const WAIT_SPINS = 4_096;
 const HELPER_TIMEOUT_MS = 2_000;
 
 export class StepHelper {
-  private readonly control: Int32Array;
-  private layout: { params: Float32Array; acts: Activations } | undefined;
-  private lost = false;
+  private described: Activations | undefined;
+  private generation = 0;
 
-  // `block` is the allocation behind the control block: kept alive with the helper.
-  private constructor(private readonly worker: Worker, private readonly block: Float32Array) {
-    this.control = new Int32Array(this.block.buffer, this.block.byteOffset, CONTROL_SLOTS);
-  }
+  private constructor(
+    private readonly arena: Arena,
+    private readonly channel: AtomicsChannel,
+    private readonly job: Views<typeof STEP_FIELDS>,
+    private readonly layouts: MessagePort,
+  ) {}
 
   /**
-   * Starts the helper from `distDir`'s engineStep.js and waits until it is ready; undefined
-   * where it cannot help: one core, no SIMD kernels (whose shared memory it works in), or a
-   * helper that did not start (steps then run on this thread alone, only slower).
+   * Starts a helper for `model` from `distDir`/engineStep.js and waits until it is ready;
+   * undefined where it cannot help: one core, a plain arena, or a helper that did not start
+   * (steps then run on this thread alone, only slower).
    */
-  static async start(distDir: string): Promise<StepHelper | undefined> {
-    const share = simdShare();
-    if (!share || os.availableParallelism() < 2) return undefined;
-    const block = floats(CONTROL_SLOTS);
-    const setup: StepHelperSetup = { ...share, control: block.byteOffset };
-    const worker = new Worker(path.join(distDir, 'engineStep.js'), { workerData: setup });
-    const started = await new Promise<boolean>((resolve) => {
-      worker.once('message', () => resolve(true));
-      worker.once('error', () => resolve(false));
-      worker.once('exit', () => resolve(false));
-    });
-    if (!started) {
-      void worker.terminate();
+  static async start(model: Model, distDir: string): Promise<StepHelper | undefined> {
+    if (!model.arena.share || os.availableParallelism() < 2) return undefined;
+    const { at, views } = allocateFields(model.arena, STEP_FIELDS), { port1, port2 } = new MessageChannel();
+    const setup: StepHelperSetup = { config: model.config, params: model.arena.address(model.params), fields: at, layouts: port2 };
+    try {
+      const channel = await AtomicsChannel.start(model.arena, path.join(distDir, 'engineStep.js'), 'step helper', setup, [port2]);
+      port1.unref();
+      return new StepHelper(model.arena, channel, views, port1);
+    } catch {
+      port1.close();
       return undefined;
     }
-    const helper = new StepHelper(worker, block);
-    worker.on('error', () => (helper.lost = true));
-    worker.on('exit', () => (helper.lost = true));
-    worker.unref();
-    return helper;
   }
 
   /** Whether steps are shared: until the helper is lost. */
   get ready(): boolean {
-    return !this.lost && !Atomics.load(this.control, FAILED);
+    return this.channel.ready;
   }
 
   /** Steps the helper has taken part in. */
   get stepsShared(): number {
-    return Atomics.load(this.control, TAKEN);
+    return this.channel.taken;
   }
 
-  /** A BeamStep that shares each step with the helper (when it is ready). */
+  /** A BeamStep that shares each step with the helper (when it is ready, and for its model). */
   readonly step: BeamStep = (model, acts, rows) => {
-    const c = this.control, params = model.params;
-    if (!this.ready || rows < 2 || acts.batch > MAX_STREAMS || acts.config.layers > MAX_LAYERS || simdAddress(params) === undefined) return stepHere(model, acts, rows);
-    const mine = Math.ceil(rows / 2), theirs = rows - mine;
-    if (this.layout?.params !== params || this.layout.acts !== acts) this.describe(params, acts);
-    c[FIRST] = mine;
-    c[COUNT] = theirs;
-    for (let r = 0; r < theirs; r++) c[INPUTS + r] = acts.inputs[mine + r];
-    const go = Atomics.add(c, GO, 1) + 1;
-    Atomics.notify(c, GO);
+    if (!this.channel.ready || rows < 2 || acts.batch > MAX_STREAMS || model.arena !== this.arena) return stepHere(model, acts, rows);
+    const mine = Math.ceil(rows / 2), theirs = rows - mine, job = this.job;
+    if (this.described !== acts) this.describe(acts);
+    job.first[0] = mine;
+    job.count[0] = theirs;
+    for (let r = 0; r < theirs; r++) job.inputs[r] = acts.inputs[mine + r];
+    const n = this.channel.go();
     networkForward(model.p, stepRows(acts, 0, mine));
-    const helperClaimed = Atomics.compareExchange(c, CLAIMED, go - 1, go) !== go - 1;
-    if (helperClaimed && this.finished(go) && !c[FAILED]) return;
-    if (helperClaimed) this.lost = true; // from now on every step runs here
-    networkForward(model.p, stepRows(acts, mine, theirs));
+    if (this.channel.takeBack(n) || this.channel.wait(n, HELPER_TIMEOUT_MS, WAIT_SPINS) !== 'done') networkForward(model.p, stepRows(acts, mine, theirs));
   };
 
   /** Stops the helper thread. */
   async dispose(): Promise<void> {
-    this.lost = true;
-    Atomics.store(this.control, GO, -1);
-    Atomics.notify(this.control, GO);
-    await this.worker.terminate();
+    await this.channel.dispose();
+    this.layouts.close();
   }
 
-  /** Writes where the model and the step's buffers are, for the helper to view them. */
-  private describe(params: Float32Array, acts: Activations): void {
-    const c = this.control, { vocab, hidden, layers } = acts.config;
-    [c[BATCH], c[VOCAB], c[HIDDEN], c[LAYERS], c[PARAMS]] = [acts.batch, vocab, hidden, layers, simdAddress(params)!];
-    forwardBuffers(acts).forEach((b, i) => (c[BUFFERS + i] = simdAddress(b)!));
-    Atomics.add(c, LAYOUT, 1);
-    this.layout = { params, acts };
-  }
-
-  /** Waits for the helper to finish step `go`: spinning at first, then asleep, leaving the core to it. */
-  private finished(go: number): boolean {
-    const c = this.control, deadline = performance.now() + HELPER_TIMEOUT_MS;
-    for (let spins = 0; ; spins++) {
-      const done = Atomics.load(c, DONE);
-      if (done === go) return true;
-      if (spins < WAIT_SPINS) continue;
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      Atomics.wait(c, DONE, done, Math.min(left, 10));
-    }
+  /** Tells the helper where the step's buffers are, before the first job that uses them. */
+  private describe(acts: Activations): void {
+    const layout: StepLayout = { generation: ++this.generation, batch: acts.batch, buffers: mapForwardBuffers(acts, (b) => this.arena.address(b)) };
+    this.layouts.postMessage(layout);
+    this.job.layout[0] = layout.generation;
+    this.described = acts;
   }
 }

@@ -6,11 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { EngineHost } from '../engine/engineHost';
-import type { CellRef } from './trace';
+import type { CellRef } from '../protocol/engineProtocol';
 import type { HostToPanel, PanelToHost } from '../protocol/panelProtocol';
-import { DEFAULT_COMPLETION_OPTIONS } from '../complete/suggest';
-import { workspaceFiles } from '../train/trainingController';
-import { describeCell, namedCells, type NamedCell } from './cellScores';
+import { readSetting } from '../host/settingsReader';
+import { workspaceFiles } from '../host/workspaceFiles';
+import { describeCell, namedCells } from './cellScores';
+import type { NamedCell } from '../protocol/panelProtocol';
 import { chooseStretch, looksBinary, MAX_PANEL_CHARS, panelHtml } from './panelView';
 
 // Edits are followed once typing pauses this long.
@@ -110,7 +111,7 @@ export class ActivationPanel implements vscode.Disposable {
     const { start, end } = chooseStretch(text.length, document.offsetAt(visible.start), document.offsetAt(visible.end));
     this.rendering?.cancel();
     const source = (this.rendering = new vscode.CancellationTokenSource());
-    const cache = vscode.workspace.getConfiguration('cellscope.completion').get<boolean>('documentCache') ?? DEFAULT_COMPLETION_OPTIONS.cache; // guesses as completions make them
+    const cache = readSetting('cellscope.completion.documentCache'); // guesses as completions make them
     const result = await this.engine.inspect(document, start, end, this.cell, cache, source.token);
     if (!result || source.token.isCancellationRequested) return;
     const note = end - start < text.length

@@ -5,7 +5,8 @@
 
 import { readContext } from '../model/inference';
 import type { Model } from '../model/model';
-import { scoreCells, type CellDiscovery, type TraceValues } from './cellScores';
+import type { CellDiscovery } from '../protocol/engineProtocol';
+import { scoreCells, type TraceValues } from './cellScores';
 import { languageOfPath, type SyntaxLanguage } from './languages';
 import type { CharacterLabels } from './labels';
 import type { SyntaxLabeler } from './syntaxLabels';

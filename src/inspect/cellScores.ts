@@ -4,45 +4,18 @@
 // with the direction kept as `sign`. The best cell per label gets the label's name.
 
 import type { CharacterLabels } from './labels';
-import { TRACE_KINDS, type Trace } from './trace';
+import { LABELS, TRACE_KINDS, type CellRanking, type CellScore, type LabelName } from '../protocol/engineProtocol';
+import type { NamedCell } from '../protocol/panelProtocol';
+import type { Trace } from './trace';
 
 /** What scoring reads of a trace: the cells' values, not the guesses. */
 export type TraceValues = Pick<Trace, 'steps' | 'layers' | 'hidden' | 'values'>;
-
-export const LABELS = ['if', 'comment', 'string', 'depth', 'column'] as const;
-export type LabelName = (typeof LABELS)[number];
-
-export interface CellScore {
-  layer: number;
-  index: number;
-  score: number; // AUC in [0.5, 1], or |r| in [0, 1]
-  sign: 1 | -1; // +1: the cell is higher where the label holds (or grows)
-}
-
-/** The cells that best track each label, best first. */
-export type CellRanking = Record<LabelName, CellScore[]>;
-
-/** What discovery found, on how much code. */
-export interface CellDiscovery {
-  chars: number; // characters read
-  files: number;
-  ranking: CellRanking;
-}
 
 export const LABEL_TITLES: Record<LabelName, string> = {
   if: 'if-statement cell', comment: 'comment cell', string: 'string/quote cell', depth: 'code-depth cell', column: 'line-position cell',
 };
 
 /** A discovered cell, named for the label it tracks best. */
-export interface NamedCell {
-  label: LabelName;
-  title: string; // "if-statement cell"
-  layer: number; // from 0
-  index: number;
-  score: number;
-  measure: 'AUC' | '|r|';
-}
-
 /** The best cell for each label, named. */
 export function namedCells(ranking: CellRanking): NamedCell[] {
   return LABELS.flatMap((label) => {

@@ -9,17 +9,9 @@ import { readContext } from '../model/inference';
 import { Mixture } from '../model/mixture';
 import type { Model } from '../model/model';
 import { MAX_ORDER } from '../model/ngramCounts';
+import { TRACE_KINDS, type TraceKind } from '../protocol/engineProtocol';
 
-export const TRACE_KINDS = ['cell', 'input', 'forget', 'output'] as const;
-export type TraceKind = (typeof TRACE_KINDS)[number];
 export const TOP_GUESSES = 5;
-
-/** A cell, or one of its gates. */
-export interface CellRef {
-  layer: number; // from 0
-  index: number;
-  kind: TraceKind;
-}
 
 export interface Trace {
   steps: number; // T

@@ -1,20 +1,19 @@
 // Adam (bias-corrected, as torch.optim.Adam) with global-norm gradient clipping (as
-// torch.nn.utils.clip_grad_norm_). Moments are slabs of the parameters' layout. With every
-// slab in the SIMD kernels' memory, the passes run in simd/optimizer.ts; these loops are the reference.
+// torch.nn.utils.clip_grad_norm_). Moments are slabs of the parameters' layout. The passes run
+// in the arena's kernels (simd/optimizer.ts, or kernels.ts's reference loops).
 
-import type { Vec } from './kernels';
-import { simdAddress, simdKernels } from './wasmMemory';
+import type { Kernels, Vec } from './kernels';
 
 export interface AdamConfig {
-  lr: number;
   beta1: number;
   beta2: number;
   eps: number;
   clipNorm: number; // gradients are scaled down to this global L2 norm when above it
 }
 
-// char-rnn's proven choices (clipping at 5) with torch's Adam defaults; lr chosen for char-LSTMs.
-export const DEFAULT_ADAM: AdamConfig = { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, clipNorm: 5 };
+// char-rnn's proven choices (clipping at 5) with torch's Adam defaults. The learning rate is a
+// setting (config/settings.ts), kept in each model's training statistics.
+export const DEFAULT_ADAM: AdamConfig = { beta1: 0.9, beta2: 0.999, eps: 1e-8, clipNorm: 5 };
 
 export interface AdamState {
   m: Vec; // first moments, parameter layout
@@ -23,12 +22,8 @@ export interface AdamState {
 }
 
 /** Scales `grads` to global norm `clipNorm` when it is larger; returns the norm before clipping. */
-export function clipGradients(grads: Vec, clipNorm: number): number {
-  const at = simdAddress(grads);
-  let sum = 0;
-  if (at !== undefined) sum = simdKernels()!.sumOfSquares(at, grads.length);
-  else for (let i = 0; i < grads.length; i++) sum += grads[i] * grads[i];
-  const norm = Math.sqrt(sum);
+export function clipGradients(k: Kernels, grads: Vec, clipNorm: number): number {
+  const norm = Math.sqrt(k.sumOfSquares(grads));
   if (norm > clipNorm) {
     const scale = clipNorm / norm;
     for (let i = 0; i < grads.length; i++) grads[i] *= scale;
@@ -36,19 +31,8 @@ export function clipGradients(grads: Vec, clipNorm: number): number {
   return norm;
 }
 
-export function adamStep(params: Vec, grads: Vec, state: AdamState, cfg: AdamConfig): void {
+export function adamStep(k: Kernels, params: Vec, grads: Vec, state: AdamState, lr: number, cfg: AdamConfig = DEFAULT_ADAM): void {
   state.step++;
-  const { beta1: b1, beta2: b2, eps } = cfg, { m, v } = state;
-  const stepSize = cfg.lr / (1 - b1 ** state.step), root2 = Math.sqrt(1 - b2 ** state.step);
-  const at = [params, grads, m, v].map(simdAddress);
-  if (at.every((a) => a !== undefined)) {
-    simdKernels()!.adamStep(at[0]!, at[1]!, at[2]!, at[3]!, params.length, b1, b2, eps, stepSize, root2);
-    return;
-  }
-  for (let i = 0; i < params.length; i++) {
-    const g = grads[i];
-    m[i] = b1 * m[i] + (1 - b1) * g;
-    v[i] = b2 * v[i] + (1 - b2) * g * g;
-    params[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / root2 + eps);
-  }
+  const { beta1: b1, beta2: b2, eps } = cfg;
+  k.adamUpdate(params, grads, state.m, state.v, b1, b2, eps, lr / (1 - b1 ** state.step), Math.sqrt(1 - b2 ** state.step));
 }

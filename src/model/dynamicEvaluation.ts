@@ -8,12 +8,12 @@
 // Measured by `cellscope score --dynamic`; not on in the editor (README: the measurement).
 
 import { clipGradients, DEFAULT_ADAM } from './adam';
+import type { Arena } from './arena';
 import type { LstmState } from './inference';
 import { modelFromCheckpoint, type Model } from './model';
 import type { Checkpoint } from './checkpoint';
-import { createActivations, networkBackward, networkForward, networkLoss, type Activations } from './network';
+import { createActivations, firstSteps, networkBackward, networkForward, networkLoss, type Activations } from './network';
 import { paramViews, type ParamViews } from './params';
-import { floats } from './wasmMemory';
 
 export interface DynamicSettings {
   lr: number; // η
@@ -33,15 +33,15 @@ export class DynamicEvaluation {
   private readonly d: ParamViews;
   private readonly acts: Activations; // (1, SEGMENT)
 
-  constructor(checkpoint: Checkpoint, private readonly settings = DYNAMIC_SETTINGS) {
-    this.model = modelFromCheckpoint(checkpoint);
+  constructor(checkpoint: Checkpoint, arena: Arena, private readonly settings = DYNAMIC_SETTINGS) {
+    this.model = modelFromCheckpoint(checkpoint, arena);
     this.trained = checkpoint.params.slice();
     // Adam's v after thousands of steps needs no bias correction; ε keeps a parameter that training
     // never moved (a character it never saw) from taking a giant step.
     this.rms = Float32Array.from(checkpoint.adamV, (v) => Math.sqrt(v) + 1e-5);
-    this.grads = floats(this.trained.length);
+    this.grads = arena.floats(this.trained.length);
     this.d = paramViews(this.grads, this.model.config);
-    this.acts = createActivations(this.model.config, 1, SEGMENT);
+    this.acts = createActivations(arena, this.model.config, 1, SEGMENT);
   }
 
   /** Back to the trained weights (a new document). */
@@ -53,7 +53,7 @@ export class DynamicEvaluation {
   step(ids: Uint16Array, state?: LstmState): void {
     const T = ids.length - 1;
     if (T < 1) return;
-    const acts = T === SEGMENT ? this.acts : createActivations(this.model.config, 1, T);
+    const acts = firstSteps(this.acts, T);
     const H = this.model.config.hidden;
     acts.inputs.set(ids.subarray(0, T));
     acts.targets.set(ids.subarray(1, T + 1));
@@ -65,7 +65,7 @@ export class DynamicEvaluation {
     networkLoss(acts);
     this.grads.fill(0);
     networkBackward(this.d, this.model.p, acts);
-    clipGradients(this.grads, DEFAULT_ADAM.clipNorm);
+    clipGradients(acts.kernels, this.grads, DEFAULT_ADAM.clipNorm);
     const { lr, decay } = this.settings, p = this.model.params;
     for (let i = 0; i < p.length; i++) p[i] += -lr * (this.grads[i] / this.rms[i]) + decay * (this.trained[i] - p[i]);
   }

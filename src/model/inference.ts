@@ -27,7 +27,7 @@ export function readContext(
   model: Model, ids: Uint16Array, start?: LstmState, onChunk?: (acts: Activations, pos: number) => boolean | void,
 ): { state: LstmState; logits: Float32Array } {
   const { hidden: H, layers: L, vocab: V } = model.config;
-  const chunk = scratchActivations(model.config, 1, CONTEXT_CHUNK);
+  const chunk = scratchActivations(model, 1, CONTEXT_CHUNK);
   const state: LstmState = start ? { h: start.h.slice(), c: start.c.slice() } : { h: new Float32Array(L * H), c: new Float32Array(L * H) };
   const logits = new Float32Array(V);
   for (let pos = 0; pos < ids.length; pos += CONTEXT_CHUNK) {

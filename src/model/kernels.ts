@@ -1,15 +1,12 @@
 // The hot loops of the engine, and nothing else: one strided matrix product, column sums and the sum
-// of two slabs, and the fused LSTM gate non-linearities forward and backward.
-// Everything that costs time runs through here (and Adam, in adam.ts). Work whose operands all
-// live in the WebAssembly memory (wasmMemory.ts) runs in the SIMD kernels of simd/*.ts; any
-// other runs in the plain TypeScript loops below, which are the reference the SIMD kernels are
-// tested against (and the golden tests check both).
+// of two slabs, the fused LSTM gate non-linearities forward and backward, and Adam's two passes.
+// Everything that costs time runs through a `Kernels`, which its arena chooses (arena.ts): the
+// SIMD kernels of simd/*.ts, or the plain TypeScript loops below, which are the reference the
+// SIMD kernels are tested against (and the golden tests check both).
 //
 // Plain TypeScript, written for V8: 4×4 register blocks, contiguous inner loops where the
 // layout allows, k tiled so that a block's operands stay in cache. Functions accept
 // Float32Array (production) and Float64Array (gradient checks).
-
-import { simdAddress, simdKernels } from './wasmMemory';
 
 export type Vec = Float32Array | Float64Array;
 
@@ -19,8 +16,8 @@ const K_TILE = 256;
 /**
  * C[M×N] (+)= A[M×K] · B[K×N] over strided operands: A(i, k) = a[aOff + i·sAm + k·sAk],
  * B(k, j) = b[bOff + k·sBk + j·sBn], so transposes cost nothing. C is dense row-major at cOff
- * with row length N; with `accumulate` false it is overwritten. The named wrappers below are
- * the interface; this is the one loop nest behind them.
+ * with row length N; with `accumulate` false it is overwritten. typescriptKernels (below)
+ * calls it for the three products.
  */
 function gemm(
   c: Vec, cOff: number, a: Vec, aOff: number, sAm: number, sAk: number,
@@ -87,65 +84,6 @@ function gemm(
   }
 }
 
-/** C[M×N] (+)= A[M×K] · Bᵀ, B stored row-major [N×K] (PyTorch's weight layout). */
-export function matmulABt(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number,
-  m: number, n: number, k: number, accumulate: boolean): void {
-  const at = simdOperands(c, cOff, a, aOff, b, bOff);
-  if (at) simdKernels()!.gemmDot(at.c, at.a, at.b, m, n, k, accumulate);
-  else gemm(c, cOff, a, aOff, k, 1, b, bOff, 1, k, m, n, k, accumulate);
-}
-
-/** C[M×N] (+)= A[M×K] · B[K×N], both row-major. */
-export function matmulAB(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number,
-  m: number, n: number, k: number, accumulate: boolean): void {
-  const at = simdOperands(c, cOff, a, aOff, b, bOff);
-  if (at) simdKernels()!.gemmAxpy(at.c, at.a, k, 1, at.b, m, n, k, accumulate);
-  else gemm(c, cOff, a, aOff, k, 1, b, bOff, n, 1, m, n, k, accumulate);
-}
-
-/** C[M×N] (+)= Aᵀ · B[K×N], A stored row-major [K×M] (weight gradients from (N, G) rows). */
-export function matmulAtB(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number,
-  m: number, n: number, k: number, accumulate: boolean): void {
-  const at = simdOperands(c, cOff, a, aOff, b, bOff);
-  if (at) simdKernels()!.gemmAxpy(at.c, at.a, 1, m, at.b, m, n, k, accumulate);
-  else gemm(c, cOff, a, aOff, 1, m, b, bOff, n, 1, m, n, k, accumulate);
-}
-
-/** a[j] += Σ_r x(r, j) and b[j] += the same, x (rows, cols) at xOff: both biases of an LSTM layer take these column sums as their gradient. */
-export function addColumnSums(a: Vec, b: Vec, x: Vec, xOff: number, rows: number, cols: number): void {
-  const pa = simdAt(a, 0), pb = simdAt(b, 0), px = simdAt(x, xOff);
-  if (pa !== undefined && pb !== undefined && px !== undefined) {
-    simdKernels()!.addColumnSums(pa, pb, px, rows, cols);
-    return;
-  }
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < cols; j++) {
-      const v = x[xOff + r * cols + j];
-      a[j] += v;
-      b[j] += v;
-    }
-  }
-}
-
-/** y += x, elementwise over y's length (summing the threads' gradients). */
-export function addInto(y: Vec, x: Vec): void {
-  const py = simdAt(y, 0), px = simdAt(x, 0);
-  if (py !== undefined && px !== undefined) simdKernels()!.addInto(py, px, y.length);
-  else for (let i = 0; i < y.length; i++) y[i] += x[i];
-}
-
-/** Byte addresses of the operands (offsets included) when all three live in the SIMD kernels' memory. */
-function simdOperands(c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number): { c: number; a: number; b: number } | undefined {
-  const pc = simdAt(c, cOff), pa = simdAt(a, aOff), pb = simdAt(b, bOff);
-  return pc === undefined || pa === undefined || pb === undefined ? undefined : { c: pc, a: pa, b: pb };
-}
-
-/** The byte address of x[off] in the SIMD kernels' memory, or undefined when x lives elsewhere. */
-function simdAt(x: Vec, off: number): number | undefined {
-  const p = simdAddress(x);
-  return p === undefined ? undefined : p + 4 * off;
-}
-
 function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
@@ -155,7 +93,7 @@ function sigmoid(x: number): number {
  * i, f, g, o and is overwritten with the activations; c' = f⊙c + i⊙g, h' = o⊙tanh(c').
  * Offsets let the caller pass slices of (T, B, ·) buffers without copying.
  */
-export function lstmPointwiseForward(
+function lstmPointwiseForward(
   gates: Vec, gOff: number, // (B, 4H) in: pre-activations; out: i, f, g, o
   c: Vec, cOff: number, // (B, H) out
   tanhC: Vec, tOff: number, // (B, H) out: tanh(c')
@@ -164,11 +102,6 @@ export function lstmPointwiseForward(
   batch: number, hidden: number,
 ): void {
   const H = hidden;
-  const pg = simdAt(gates, gOff), pc = simdAt(c, cOff), pt = simdAt(tanhC, tOff), ph = simdAt(h, hOff), pp = simdAt(cPrev, pOff);
-  if (H % 4 === 0 && pg !== undefined && pc !== undefined && pt !== undefined && ph !== undefined && pp !== undefined) {
-    simdKernels()!.lstmPointwiseForward(pg, pc, pt, ph, pp, batch, H);
-    return;
-  }
   for (let b = 0; b < batch; b++) {
     const g0 = gOff + b * 4 * H, s = b * H;
     for (let j = 0; j < H; j++) {
@@ -191,7 +124,7 @@ export function lstmPointwiseForward(
  * gradient dc (B, H, from step t+1); writes the pre-activation gradients dGates (B, 4H) and
  * replaces dc with the gradient flowing to c_{t-1}.
  */
-export function lstmPointwiseBackward(
+function lstmPointwiseBackward(
   dGates: Vec, dgOff: number, // (B, 4H) out
   dc: Vec, // (B, H) in: dL/dc_t from the future; out: dL/dc_{t-1}
   dh: Vec, dhOff: number, // (B, H) in: dL/dh_t
@@ -201,11 +134,6 @@ export function lstmPointwiseBackward(
   batch: number, hidden: number,
 ): void {
   const H = hidden;
-  const pd = simdAt(dGates, dgOff), pc = simdAt(dc, 0), ph = simdAt(dh, dhOff), pg = simdAt(gates, gOff), pt = simdAt(tanhC, tOff), pp = simdAt(cPrev, pOff);
-  if (H % 4 === 0 && pd !== undefined && pc !== undefined && ph !== undefined && pg !== undefined && pt !== undefined && pp !== undefined) {
-    simdKernels()!.lstmPointwiseBackward(pd, pc, ph, pg, pt, pp, batch, H);
-    return;
-  }
   for (let b = 0; b < batch; b++) {
     const g0 = gOff + b * 4 * H, d0 = dgOff + b * 4 * H, s = b * H;
     for (let j = 0; j < H; j++) {
@@ -220,3 +148,63 @@ export function lstmPointwiseBackward(
     }
   }
 }
+
+/** y += x, elementwise over y's length (summing the threads' gradients). */
+function addInto(y: Vec, x: Vec): void {
+  for (let i = 0; i < y.length; i++) y[i] += x[i];
+}
+
+/** a[j] += Σ_r x(r, j) and b[j] += the same, x (rows, cols) at xOff. */
+function addColumnSums(a: Vec, b: Vec, x: Vec, xOff: number, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < cols; j++) {
+      const v = x[xOff + r * cols + j];
+      a[j] += v;
+      b[j] += v;
+    }
+  }
+}
+
+function sumOfSquares(x: Vec): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i] * x[i];
+  return sum;
+}
+
+/** Adam's update of every parameter (adam.ts computes the bias corrections stepSize and root2). */
+function adamUpdate(params: Vec, grads: Vec, m: Vec, v: Vec, b1: number, b2: number, eps: number, stepSize: number, root2: number): void {
+  for (let i = 0; i < params.length; i++) {
+    const g = grads[i];
+    m[i] = b1 * m[i] + (1 - b1) * g;
+    v[i] = b2 * v[i] + (1 - b2) * g * g;
+    params[i] -= (stepSize * m[i]) / (Math.sqrt(v[i]) / root2 + eps);
+  }
+}
+
+type Gemm = (c: Vec, cOff: number, a: Vec, aOff: number, b: Vec, bOff: number, m: number, n: number, k: number, accumulate: boolean) => void;
+
+/** The hot loops, as an arena's kernels provide them. */
+export interface Kernels {
+  /** C[M×N] (+)= A[M×K] · Bᵀ, B stored row-major [N×K] (PyTorch's weight layout). */
+  matmulABt: Gemm;
+  /** C[M×N] (+)= A[M×K] · B[K×N], both row-major. */
+  matmulAB: Gemm;
+  /** C[M×N] (+)= Aᵀ · B[K×N], A stored row-major [K×M] (weight gradients from (N, G) rows). */
+  matmulAtB: Gemm;
+  /** a[j] += Σ_r x(r, j) and b[j] += the same: both biases of an LSTM layer take these column sums as their gradient. */
+  addColumnSums: typeof addColumnSums;
+  /** y += x over y's length. */
+  addInto: typeof addInto;
+  lstmPointwiseForward: typeof lstmPointwiseForward;
+  lstmPointwiseBackward: typeof lstmPointwiseBackward;
+  sumOfSquares: typeof sumOfSquares;
+  adamUpdate: typeof adamUpdate;
+}
+
+/** The TypeScript loops: the reference, and what a plain arena runs (Float32 or Float64). */
+export const typescriptKernels: Kernels = {
+  matmulABt: (c, cOff, a, aOff, b, bOff, m, n, k, acc) => gemm(c, cOff, a, aOff, k, 1, b, bOff, 1, k, m, n, k, acc),
+  matmulAB: (c, cOff, a, aOff, b, bOff, m, n, k, acc) => gemm(c, cOff, a, aOff, k, 1, b, bOff, n, 1, m, n, k, acc),
+  matmulAtB: (c, cOff, a, aOff, b, bOff, m, n, k, acc) => gemm(c, cOff, a, aOff, 1, m, b, bOff, n, 1, m, n, k, acc),
+  addColumnSums, addInto, lstmPointwiseForward, lstmPointwiseBackward, sumOfSquares, adamUpdate,
+};

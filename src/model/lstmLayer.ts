@@ -5,7 +5,7 @@
 // Dimension legend: T steps, B streams, H hidden, G = 4H gate rows, I inputs (V or H),
 // N = T·B rows, time-major (row t·B + b is stream b at step t).
 
-import { addColumnSums, lstmPointwiseBackward, lstmPointwiseForward, matmulAB, matmulABt, matmulAtB, type Vec } from './kernels';
+import type { Kernels, Vec } from './kernels';
 import type { LayerViews } from './params';
 
 /**
@@ -35,6 +35,7 @@ export function oneHotInputForward(
 
 /** Backward of oneHotInputForward: each token's gradient rows summed in `tokenRows`, then added to W_ih's column and the biases. */
 export function oneHotInputBackward(
+  k: Kernels,
   d: LayerViews, // gradients: weightIh, biasIh, biasHh accumulate
   dPre: Vec, // (N, G)
   ids: Uint16Array, // (N)
@@ -50,34 +51,37 @@ export function oneHotInputBackward(
   for (let v = 0; v < vocab; v++) {
     for (let g = 0; g < G; g++) W[g * vocab + v] += tokenRows[v * G + g];
   }
-  addColumnSums(d.biasIh, d.biasHh, tokenRows, 0, vocab, G);
+  k.addColumnSums(d.biasIh, d.biasHh, tokenRows, 0, vocab, G);
 }
 
 /** Layers above 0: pre = x·W_ihᵀ + b_ih + b_hh over all N rows in one product. */
 export function denseInputForward(
+  k: Kernels,
   pre: Vec, // (N, G) out
   x: Vec, // (N, I) the layer below's h
   p: LayerViews, rows: number, inputs: number, G: number,
 ): void {
   for (let g = 0; g < G; g++) pre[g] = p.biasIh[g] + p.biasHh[g];
   for (let r = 1; r < rows; r++) pre.copyWithin(r * G, 0, G);
-  matmulABt(pre, 0, x, 0, p.weightIh, 0, rows, G, inputs, true);
+  k.matmulABt(pre, 0, x, 0, p.weightIh, 0, rows, G, inputs, true);
 }
 
 export function denseInputBackward(
+  k: Kernels,
   dx: Vec, // (N, I) accumulate: gradient to the layer below's h
   d: LayerViews, // gradients: weightIh, biasIh, biasHh accumulate
   dPre: Vec, // (N, G)
   x: Vec, // (N, I)
   p: LayerViews, rows: number, inputs: number, G: number,
 ): void {
-  matmulAB(dx, 0, dPre, 0, p.weightIh, 0, rows, inputs, G, true);
-  matmulAtB(d.weightIh, 0, dPre, 0, x, 0, G, inputs, rows, true);
-  addColumnSums(d.biasIh, d.biasHh, dPre, 0, rows, G);
+  k.matmulAB(dx, 0, dPre, 0, p.weightIh, 0, rows, inputs, G, true);
+  k.matmulAtB(d.weightIh, 0, dPre, 0, x, 0, G, inputs, rows, true);
+  k.addColumnSums(d.biasIh, d.biasHh, dPre, 0, rows, G);
 }
 
 /** The recurrence: for each step, gates += h_{t-1}·W_hhᵀ, then the fused non-linearities. */
 export function lstmForward(
+  k: Kernels,
   gates: Vec, // (T, B, G) in: input pre-activations; out: activations i, f, g, o
   c: Vec, // (T, B, H) out
   tanhC: Vec, // (T, B, H) out
@@ -90,8 +94,8 @@ export function lstmForward(
   const H = hidden, G = 4 * H, BH = batch * H;
   for (let t = 0; t < steps; t++) {
     const first = t === 0, prev = first ? 0 : (t - 1) * BH; // state t-1 lives in h0/c0 or in h/c
-    matmulABt(gates, t * batch * G, first ? h0 : h, prev, weightHh, 0, batch, G, H, true);
-    lstmPointwiseForward(gates, t * batch * G, c, t * BH, tanhC, t * BH, h, t * BH, first ? c0 : c, prev, batch, H);
+    k.matmulABt(gates, t * batch * G, first ? h0 : h, prev, weightHh, 0, batch, G, H, true);
+    k.lstmPointwiseForward(gates, t * batch * G, c, t * BH, tanhC, t * BH, h, t * BH, first ? c0 : c, prev, batch, H);
   }
 }
 
@@ -101,6 +105,7 @@ export function lstmForward(
  * accumulates dW_hh; leaves dL/dh_0 in dh0 and dL/dc_0 in dc0.
  */
 export function lstmBackward(
+  k: Kernels,
   dPre: Vec, // (T, B, G) out
   dh0: Vec, // (B, H) out
   dc0: Vec, // (B, H) out
@@ -119,12 +124,12 @@ export function lstmBackward(
   dc0.fill(0); // used as the running dL/dc
   for (let t = steps - 1; t >= 0; t--) {
     const first = t === 0, prev = first ? 0 : (t - 1) * BH;
-    lstmPointwiseBackward(dPre, t * batch * G, dc0, dh, t * BH, gates, t * batch * G, tanhC, t * BH, first ? c0 : c, prev, batch, H);
+    k.lstmPointwiseBackward(dPre, t * batch * G, dc0, dh, t * BH, gates, t * batch * G, tanhC, t * BH, first ? c0 : c, prev, batch, H);
     // dL/dh_{t-1} = the gradient from above (already in dh) + dPre_t·W_hh; at t = 0 it goes to dh0.
-    matmulAB(first ? dh0 : dh, prev, dPre, t * batch * G, weightHh, 0, batch, H, G, !first);
+    k.matmulAB(first ? dh0 : dh, prev, dPre, t * batch * G, weightHh, 0, batch, H, G, !first);
   }
   // dW_hh += Σ_t dPre_tᵀ·h_{t-1}: one product over steps 1..T-1, then step 0 against h0.
   const rest = (steps - 1) * batch;
-  matmulAtB(dWeightHh, 0, dPre, batch * G, h, 0, G, H, rest, true);
-  matmulAtB(dWeightHh, 0, dPre, 0, h0, 0, G, H, batch, true);
+  k.matmulAtB(dWeightHh, 0, dPre, batch * G, h, 0, G, H, rest, true);
+  k.matmulAtB(dWeightHh, 0, dPre, 0, h0, 0, G, H, batch, true);
 }

@@ -4,13 +4,12 @@
 // search and sampling use the same code with T = 1.
 // Dimension legend: T steps, B streams, N = T·B rows (time-major), H hidden, G = 4H, V vocab.
 
-import type { Vec } from './kernels';
+import type { BufferSpace } from './arena';
+import type { Kernels, Vec } from './kernels';
 import { denseInputBackward, denseInputForward, lstmBackward, lstmForward, oneHotInputBackward, oneHotInputForward } from './lstmLayer';
 import { crossEntropyBackward, crossEntropyForward, linearBackward, linearForward } from './outputLayer';
+import type { Model } from './model';
 import type { ModelConfig, ParamViews } from './params';
-import { floats } from './wasmMemory';
-
-export type FloatArrayType = Float32ArrayConstructor | Float64ArrayConstructor;
 
 export interface LayerActivations {
   h0: Vec; // (B, H) state before step 0
@@ -26,6 +25,7 @@ export interface LayerActivations {
 
 export interface Activations {
   config: ModelConfig;
+  kernels: Kernels; // the arena's, whose buffers these are
   batch: number; // B
   steps: number; // T
   inputs: Uint16Array; // (T, B) token ids
@@ -37,62 +37,69 @@ export interface Activations {
   tokenRows: Vec; // (V, G) layer 0's scratch: its input term per token, then that term's gradient
 }
 
-export function createActivations(config: ModelConfig, batch: number, steps: number, Float: FloatArrayType = Float32Array): Activations {
-  // Float32 buffers go where the SIMD kernels can reach them (when enabled): wasmMemory.ts.
-  const alloc = (n: number): Vec => (Float === Float32Array ? floats(n) : new Float(n));
-  return activationsOver(config, batch, steps, forwardLengths(config, batch, steps).map(alloc), alloc, alloc(config.vocab * 4 * config.hidden));
+/** A forward pass's buffers by name: what a helper thread views by address (stepHelper.ts). */
+export interface ForwardBuffers<T> {
+  logits: T; // (N, V)
+  layers: { h0: T; c0: T; gates: T; c: T; tanhC: T; h: T }[];
 }
 
-/** The buffers a forward pass reads and writes, in the order forwardActivations takes them. */
-export function forwardBuffers(acts: Activations): Vec[] {
-  return [acts.logits, ...acts.layers.flatMap((a) => [a.h0, a.c0, a.gates, a.c, a.tanhC, a.h])];
+/** The length of each forward buffer for this shape. */
+export function forwardLengths(config: ModelConfig, batch: number, steps: number): ForwardBuffers<number> {
+  const { hidden: H, vocab: V } = config, N = batch * steps;
+  const layer = { h0: batch * H, c0: batch * H, gates: N * 4 * H, c: N * H, tanhC: N * H, h: N * H };
+  return { logits: N * V, layers: Array.from({ length: config.layers }, () => ({ ...layer })) };
+}
+
+type LayerBuffer = keyof ForwardBuffers<unknown>['layers'][number];
+
+/** Applies `f` to each forward buffer of `b` (told its name and layer), keeping the names. */
+export function mapForwardBuffers<T, U>(b: ForwardBuffers<T>, f: (x: T, name: LayerBuffer | 'logits', layer: number) => U): ForwardBuffers<U> {
+  return {
+    logits: f(b.logits, 'logits', -1),
+    layers: b.layers.map((a, l) => ({ h0: f(a.h0, 'h0', l), c0: f(a.c0, 'c0', l), gates: f(a.gates, 'gates', l), c: f(a.c, 'c', l), tanhC: f(a.tanhC, 'tanhC', l), h: f(a.h, 'h', l) })),
+  };
+}
+
+export function createActivations(space: BufferSpace, config: ModelConfig, batch: number, steps: number): Activations {
+  const alloc = (n: number) => space.floats(n);
+  return activationsOver(space, config, batch, steps, mapForwardBuffers(forwardLengths(config, batch, steps), alloc), alloc);
 }
 
 /**
- * Activations for forward passes over buffers that exist elsewhere, in forwardBuffers' order:
- * `at(i, length)` views the i-th (another thread's, by address). No gradient buffers; the
- * inputs are this caller's own.
+ * Activations for forward passes over buffers that exist elsewhere (another thread's, viewed
+ * by address in `space`). No gradient buffers; the inputs and the token table are this caller's own.
  */
-export function forwardActivations(config: ModelConfig, batch: number, steps: number, at: (index: number, length: number) => Vec): Activations {
-  return activationsOver(config, batch, steps, forwardLengths(config, batch, steps).map((n, i) => at(i, n)), () => NO_GRADIENT, new Float32Array(config.vocab * 4 * config.hidden));
+export function forwardActivations(space: BufferSpace, config: ModelConfig, batch: number, steps: number, forward: ForwardBuffers<Vec>): Activations {
+  return activationsOver(space, config, batch, steps, forward, () => NO_GRADIENT);
 }
 
 const NO_GRADIENT = new Float32Array(0);
 
-function forwardLengths(config: ModelConfig, batch: number, steps: number): number[] {
-  const { hidden: H, vocab: V } = config, N = batch * steps;
-  return [N * V, ...Array.from({ length: config.layers }, () => [batch * H, batch * H, N * 4 * H, N * H, N * H, N * H]).flat()];
-}
-
-function activationsOver(config: ModelConfig, batch: number, steps: number, forward: Vec[], gradient: (n: number) => Vec, tokenRows: Vec): Activations {
+function activationsOver(space: BufferSpace, config: ModelConfig, batch: number, steps: number, forward: ForwardBuffers<Vec>, gradient: (n: number) => Vec): Activations {
   const { hidden: H, vocab: V } = config, N = batch * steps;
   return {
-    config, batch, steps,
+    config, kernels: space.kernels, batch, steps,
     inputs: new Uint16Array(N), targets: new Uint16Array(N),
-    layers: Array.from({ length: config.layers }, (_, l) => {
-      const [h0, c0, gates, c, tanhC, h] = forward.slice(1 + 6 * l, 7 + 6 * l);
-      return { h0, c0, gates, c, tanhC, h, dh: gradient(N * H), dh0: gradient(batch * H), dc0: gradient(batch * H) };
-    }),
-    logits: forward[0], dLogits: gradient(N * V), dPre: gradient(N * 4 * H), tokenRows,
+    layers: forward.layers.map((a) => ({ ...a, dh: gradient(N * H), dh0: gradient(batch * H), dc0: gradient(batch * H) })),
+    logits: forward.logits, dLogits: gradient(N * V), dPre: gradient(N * 4 * H), tokenRows: space.floats(V * 4 * H),
   };
 }
 
-// Scratch buffers per model (per config object) and shape: see scratchActivations.
-const scratch = new WeakMap<ModelConfig, Map<string, Activations>>();
+// Scratch buffers per model and shape: see scratchActivations.
+const scratch = new WeakMap<Model, Map<string, Activations>>();
 
 /**
- * Activations of this shape kept for as long as the model's config lives, for passes that end
- * within one call (reading context, beam search, evaluation, sampling): buffers in the SIMD
- * kernels' memory are only reclaimed when the garbage collector notices their views, which a
- * pass per keystroke would outrun. One user at a time; the initial state (h0, c0) is what the
- * last user left: set it.
+ * Activations of this shape in the model's arena, made once and reused by every pass that ends
+ * within one call (reading context, beam search, evaluation, sampling): an arena frees nothing
+ * before it is disposed, so a pass per keystroke must not allocate. One user at a time; the
+ * initial state (h0, c0) is what the last user left: set it.
  */
-export function scratchActivations(config: ModelConfig, batch: number, steps: number): Activations {
-  let shapes = scratch.get(config);
-  if (!shapes) scratch.set(config, (shapes = new Map()));
+export function scratchActivations(model: Model, batch: number, steps: number): Activations {
+  let shapes = scratch.get(model);
+  if (!shapes) scratch.set(model, (shapes = new Map()));
   const key = `${batch}×${steps}`;
   let acts = shapes.get(key);
-  if (!acts) shapes.set(key, (acts = createActivations(config, batch, steps)));
+  if (!acts) shapes.set(key, (acts = createActivations(model.arena, model.config, batch, steps)));
   return acts;
 }
 
@@ -139,10 +146,10 @@ export function networkForward(p: ParamViews, acts: Activations): void {
   for (let l = 0; l < config.layers; l++) {
     const a = acts.layers[l], pl = p.layers[l];
     if (l === 0) oneHotInputForward(a.gates, acts.inputs, acts.tokenRows, pl, N, V, G);
-    else denseInputForward(a.gates, acts.layers[l - 1].h, pl, N, H, G);
-    lstmForward(a.gates, a.c, a.tanhC, a.h, a.h0, a.c0, pl.weightHh, T, B, H);
+    else denseInputForward(acts.kernels, a.gates, acts.layers[l - 1].h, pl, N, H, G);
+    lstmForward(acts.kernels, a.gates, a.c, a.tanhC, a.h, a.h0, a.c0, pl.weightHh, T, B, H);
   }
-  linearForward(acts.logits, acts.layers[config.layers - 1].h, p.outWeight, p.outBias, N, H, V);
+  linearForward(acts.kernels, acts.logits, acts.layers[config.layers - 1].h, p.outWeight, p.outBias, N, H, V);
 }
 
 /** Mean cross-entropy (nats) of `acts.targets` under the logits of the last forward. */
@@ -159,12 +166,12 @@ export function networkBackward(d: ParamViews, p: ParamViews, acts: Activations,
   crossEntropyBackward(acts.dLogits, acts.logits, acts.targets, N, V, meanOver);
   for (const a of acts.layers) a.dh.fill(0);
   const top = acts.layers[L - 1];
-  linearBackward(top.dh, d.outWeight, d.outBias, acts.dLogits, top.h, p.outWeight, N, H, V);
+  linearBackward(acts.kernels, top.dh, d.outWeight, d.outBias, acts.dLogits, top.h, p.outWeight, N, H, V);
   for (let l = L - 1; l >= 0; l--) {
     const a = acts.layers[l], pl = p.layers[l], dl = d.layers[l];
-    lstmBackward(acts.dPre, a.dh0, a.dc0, dl.weightHh, a.dh, a.gates, a.c, a.tanhC, a.h, a.h0, a.c0, pl.weightHh, T, B, H);
-    if (l === 0) oneHotInputBackward(dl, acts.dPre, acts.inputs, acts.tokenRows, N, V, G);
-    else denseInputBackward(acts.layers[l - 1].dh, dl, acts.dPre, acts.layers[l - 1].h, pl, N, H, G);
+    lstmBackward(acts.kernels, acts.dPre, a.dh0, a.dc0, dl.weightHh, a.dh, a.gates, a.c, a.tanhC, a.h, a.h0, a.c0, pl.weightHh, T, B, H);
+    if (l === 0) oneHotInputBackward(acts.kernels, dl, acts.dPre, acts.inputs, acts.tokenRows, N, V, G);
+    else denseInputBackward(acts.kernels, acts.layers[l - 1].dh, dl, acts.dPre, acts.layers[l - 1].h, pl, N, H, G);
   }
 }
 

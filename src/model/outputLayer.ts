@@ -3,9 +3,10 @@
 // row's maximum first, so large logits cannot overflow.
 // Dimension legend: N rows, H hidden, V vocabulary.
 
-import { matmulAB, matmulABt, matmulAtB, type Vec } from './kernels';
+import type { Kernels, Vec } from './kernels';
 
 export function linearForward(
+  k: Kernels,
   logits: Vec, // (N, V) out
   h: Vec, // (N, H)
   weight: Vec, // (V, H)
@@ -13,10 +14,11 @@ export function linearForward(
   rows: number, hidden: number, vocab: number,
 ): void {
   for (let r = 0; r < rows; r++) logits.set(bias, r * vocab);
-  matmulABt(logits, 0, h, 0, weight, 0, rows, vocab, hidden, true);
+  k.matmulABt(logits, 0, h, 0, weight, 0, rows, vocab, hidden, true);
 }
 
 export function linearBackward(
+  k: Kernels,
   dh: Vec, // (N, H) accumulate
   dWeight: Vec, // (V, H) accumulate
   dBias: Vec, // (V) accumulate
@@ -25,8 +27,8 @@ export function linearBackward(
   weight: Vec, // (V, H)
   rows: number, hidden: number, vocab: number,
 ): void {
-  matmulAB(dh, 0, dLogits, 0, weight, 0, rows, hidden, vocab, true);
-  matmulAtB(dWeight, 0, dLogits, 0, h, 0, vocab, hidden, rows, true);
+  k.matmulAB(dh, 0, dLogits, 0, weight, 0, rows, hidden, vocab, true);
+  k.matmulAtB(dWeight, 0, dLogits, 0, h, 0, vocab, hidden, rows, true);
   for (let r = 0; r < rows; r++) {
     for (let v = 0; v < vocab; v++) dBias[v] += dLogits[r * vocab + v];
   }

@@ -29,7 +29,7 @@ export function sampleId(logits: Vec, offset: number, vocab: number, temperature
 export function sampleText(model: Model, prime: string, length: number, temperature: number, rng: Rng, cache = false): string {
   const V = model.config.vocab, primeIds = model.vocabulary.encode(prime);
   const context = readContext(model, primeIds);
-  const acts = scratchActivations(model.config, 1, 1);
+  const acts = scratchActivations(model, 1, 1);
   setRowState(acts, 0, context.state);
   acts.logits.set(context.logits);
   const ids = new Uint16Array(primeIds.length + length); // the document: the prime, then what is drawn

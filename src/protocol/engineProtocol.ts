@@ -7,11 +7,40 @@
 // its edits, so that a request carries an offset and not a 1 MB string. Notifications are past
 // tense. The worker opens with `ready`, carrying the version of this file.
 
-import type { CellDiscovery } from '../inspect/cellScores';
-import type { CellRef } from '../inspect/trace';
 import type { FileSelection } from './trainProtocol';
 
 export const ENGINE_PROTOCOL_VERSION = 2;
+
+export const TRACE_KINDS = ['cell', 'input', 'forget', 'output'] as const;
+export type TraceKind = (typeof TRACE_KINDS)[number];
+
+/** A cell, or one of its gates. */
+export interface CellRef {
+  layer: number; // from 0
+  index: number;
+  kind: TraceKind;
+}
+
+export const LABELS = ['if', 'comment', 'string', 'depth', 'column'] as const;
+export type LabelName = (typeof LABELS)[number];
+
+export interface CellScore {
+  layer: number;
+  index: number;
+  score: number; // AUC in [0.5, 1], or |r| in [0, 1]
+  sign: 1 | -1; // +1: the cell is higher where the label holds (or grows)
+}
+
+/** The cells that best track each label, best first. */
+export type CellRanking = Record<LabelName, CellScore[]>;
+
+/** What discovery found, on how much code. */
+export interface CellDiscovery {
+  chars: number; // characters read
+  files: number;
+  ranking: CellRanking;
+}
+
 
 /** The model the engine holds, as the host shows it. */
 export interface ModelInfo {
@@ -102,7 +131,15 @@ export type HostToEngine =
   /** Host: the document closed; its mirror and cached states are dropped. */
   | { type: 'didClose'; uri: string };
 
-export type EngineReplyValue = ModelInfo | null | Suggestion[] | InspectResult | CellDiscovery;
+/** The value each request's reply carries. */
+export interface EngineReplies {
+  load: ModelInfo | null;
+  complete: Suggestion[];
+  inspect: InspectResult;
+  discoverCells: CellDiscovery;
+}
+
+export type EngineReplyValue = EngineReplies[keyof EngineReplies];
 
 export type EngineToHost =
   /** Engine: started and listening. */

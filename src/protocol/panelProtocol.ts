@@ -2,8 +2,17 @@
 // webview is an untrusted view: it receives data only (the code as a string, values as typed
 // arrays) and writes text with textContent, never HTML. It opens with `ready`.
 
-import type { NamedCell } from '../inspect/cellScores';
-import type { CellRef } from '../inspect/trace';
+import type { CellRef, LabelName } from './engineProtocol';
+
+/** A cell named for the label it tracks best, as the panel lists it. */
+export interface NamedCell {
+  label: LabelName;
+  title: string; // "if-statement cell"
+  layer: number; // from 0
+  index: number;
+  score: number;
+  measure: 'AUC' | '|r|';
+}
 
 export type HostToPanel =
   /** Host: there is nothing to show, and why (no model, no editor, a binary file…). */

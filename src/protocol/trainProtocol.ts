@@ -5,10 +5,27 @@
 // of this file, so that a host never talks to a worker built from another one.
 
 import type { HistoryPoint } from '../model/checkpoint';
-import type { CorpusSkips } from '../train/corpus';
-import type { TrainSettings } from '../train/trainer';
 
-export const TRAIN_PROTOCOL_VERSION = 1;
+export const TRAIN_PROTOCOL_VERSION = 2;
+
+/** How a new model is shaped and trained (config/settings.ts holds the defaults). */
+export interface TrainSettings {
+  hidden: number;
+  layers: number;
+  batch: number;
+  steps: number;
+  lr: number;
+  seed: number;
+}
+
+/** Files left out of a corpus, by reason. */
+export interface CorpusSkips {
+  binary: number;
+  tooLarge: number;
+  generated: number;
+  secret: number;
+  invalidUtf8: number; // decoded with replacement, still used
+}
 
 /** Which files of the workspace Cellscope reads (to train, and to discover cells). */
 export interface FileSelection {
@@ -44,6 +61,11 @@ export type TrainErrorCode =
   | 'busy' // a training is already running in this worker
   | 'failed'; // anything else: show the log
 
+/** The value each request's reply carries. */
+export interface TrainReplies {
+  train: TrainSummary;
+}
+
 export type HostToTrainWorker =
   /** Host: train on the job's files until its budget is spent; replies with a TrainSummary. */
   | { type: 'train'; id: number; job: TrainJob }
@@ -59,7 +81,7 @@ export type TrainWorkerToHost =
   | { type: 'reply'; id: number; ok: true; value: TrainSummary }
   | { type: 'reply'; id: number; ok: false; error: string; code: TrainErrorCode }
   /** Worker: the files are read; training starts. */
-  | { type: 'didReadCorpus'; id: number; summary: string; skipped: CorpusSkips; trainChars: number; resumedAtStep: number | null }
+  | { type: 'didReadCorpus'; id: number; summary: string; skipped: CorpusSkips; trainChars: number; resumedAtStep: number | null; adjusted: string | null }
   /** Worker: training figures, every few seconds. */
   | { type: 'didProgress'; id: number; step: number; seconds: number; budgetLeft: number; charsPerSecond: number; trainBpc: number }
   /** Worker: a held-out measurement. */

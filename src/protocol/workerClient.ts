@@ -22,7 +22,11 @@ export class WorkerError<Code extends string> extends Error {
 
 const READY_TIMEOUT_MS = 10_000;
 
-export class WorkerClient<ToWorker, Notification extends { type: string }, Code extends string> {
+/** The fields of the request of type K, less its type and id (which request() adds). */
+export type RequestFields<ToWorker, K> = Omit<Extract<ToWorker, { type: K }>, 'type' | 'id'>;
+
+/** `Replies` maps each request type of `ToWorker` to the value its reply carries. */
+export class WorkerClient<ToWorker extends { type: string }, Replies, Notification extends { type: string }, Code extends string> {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (e: Error) => void }>();
   private exited = false;
@@ -47,11 +51,11 @@ export class WorkerClient<ToWorker, Notification extends { type: string }, Code 
   }
 
   /** Starts a worker from `create()` and waits for a `ready` that speaks `protocolVersion`. */
-  static async start<ToWorker, Notification extends { type: string }, Code extends string>(
+  static async start<ToWorker extends { type: string }, Replies, Notification extends { type: string }, Code extends string>(
     name: string, protocolVersion: number, create: () => Worker, onNotification: (n: Notification) => void,
-  ): Promise<WorkerClient<ToWorker, Notification, Code>> {
+  ): Promise<WorkerClient<ToWorker, Replies, Notification, Code>> {
     const worker = create();
-    const client = new WorkerClient<ToWorker, Notification, Code>(worker, name, onNotification);
+    const client = new WorkerClient<ToWorker, Replies, Notification, Code>(worker, name, onNotification);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => fail(new Error(`The ${name} did not start within 10 s.`)), READY_TIMEOUT_MS);
       const fail = (err: Error) => {
@@ -74,15 +78,15 @@ export class WorkerClient<ToWorker, Notification extends { type: string }, Code 
   }
 
   /**
-   * Sends the request `make(id)` and resolves with its reply's value; aborting `signal` calls
-   * `cancel(id)`, which tells the worker (the worker still replies).
+   * Sends a request of type `type` with `fields` and resolves with its reply's value; aborting
+   * `signal` calls `cancel(id)`, which tells the worker (the worker still replies).
    */
-  request<T>(make: (id: number) => ToWorker, signal: AbortSignal | undefined, cancel: (id: number) => void): Promise<T> {
+  request<K extends ToWorker['type'] & keyof Replies>(type: K, fields: RequestFields<ToWorker, K>, signal: AbortSignal | undefined, cancel: (id: number) => void): Promise<Replies[K]> {
     const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<Replies[K]>((resolve, reject) => {
       if (this.exited) return reject(new WorkerError(`The ${this.name} has stopped.`, 'failed'));
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.post(make(id));
+      this.post({ ...fields, type, id } as unknown as ToWorker);
       signal?.addEventListener('abort', () => cancel(id), { once: true });
     });
   }

@@ -55,7 +55,7 @@ export function evaluateDocuments(model: Model, documents: ScoredDocument[], bat
   }
   queue.reverse();
   const B = Math.max(1, Math.min(batch, queue.length));
-  const acts = scratchActivations(model.config, B, steps);
+  const acts = scratchActivations(model, B, steps);
   // Per stream: its segment, the next position to feed (the id after it is predicted), the document's counts before it.
   const idle: Segment = { ids: new Uint16Array(0), read: 0, scored: 0, end: 0 };
   const streams = Array.from({ length: B }, () => ({ segment: idle, pos: 0, counts: cache && new NgramCounts(DOCUMENT_COUNTS_LOG2) }));

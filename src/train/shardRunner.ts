@@ -5,17 +5,22 @@
 // are this thread's own, reused from shard to shard.
 // Dimension legend: T steps, B streams in the batch, b in a shard, L layers, H hidden.
 
+import type { Arena } from '../model/arena';
 import { carryState, createActivations, networkBackward, networkForward, networkLoss, type Activations } from '../model/network';
 import type { ModelConfig, ParamViews } from '../model/params';
+import { f32, i32, u16, type Views } from '../threads/sharedFields';
 
-/** The batch as every thread sees it, in the shared WebAssembly memory. */
-export interface SharedBatch {
-  inputs: Uint16Array; // (T, B)
-  targets: Uint16Array; // (T, B)
-  state: Float32Array; // (L, 2, B, H): each stream's h, then c, carried from chunk to chunk
-  claim: Int32Array; // [0]: the next shard to claim
-  keep?: Float32Array[]; // on the thread that allocated them: the blocks behind these views, kept alive with them
+/** The batch as every thread sees it, in the arena's shared memory. */
+export function batchFields(config: ModelConfig, batch: number, steps: number) {
+  return {
+    inputs: u16(steps * batch), // (T, B)
+    targets: u16(steps * batch), // (T, B)
+    state: f32(config.layers * 2 * batch * config.hidden), // (L, 2, B, H): each stream's h, then c, carried from chunk to chunk
+    claim: i32(1), // [0]: the next shard to claim
+  };
 }
+
+export type SharedBatch = Views<ReturnType<typeof batchFields>>;
 
 // Streams per shard: small enough that a thread on a slower core leaves little to wait for at
 // the end of a step; 8 rather than 4 builds layer 0's per-token table half as often.
@@ -43,6 +48,7 @@ export class ShardRunner {
   private readonly firsts: number[]; // each shard's first stream
 
   constructor(
+    private readonly arena: Arena, // where this thread's activations go
     private readonly p: ParamViews, // the shared parameters
     private readonly d: ParamViews, // this thread's gradients
     private readonly config: ModelConfig,
@@ -67,7 +73,7 @@ export class ShardRunner {
     const b = this.sizes[shard], first = this.firsts[shard], T = this.steps, { inputs, targets, state } = this.shared;
     const B = inputs.length / T, H = this.config.hidden;
     let acts = this.acts.get(b);
-    if (!acts) this.acts.set(b, (acts = createActivations(this.config, b, T)));
+    if (!acts) this.acts.set(b, (acts = createActivations(this.arena, this.config, b, T)));
     copyStreams(inputs, B, first, acts.inputs, b, T);
     copyStreams(targets, B, first, acts.targets, b, T);
     acts.layers.forEach((a, l) => {

@@ -3,7 +3,7 @@
 
 import type { Worker } from 'node:worker_threads';
 import {
-  TRAIN_PROTOCOL_VERSION, type HostToTrainWorker, type TrainErrorCode, type TrainJob, type TrainSummary, type TrainWorkerToHost,
+  TRAIN_PROTOCOL_VERSION, type HostToTrainWorker, type TrainErrorCode, type TrainJob, type TrainReplies, type TrainSummary, type TrainWorkerToHost,
 } from '../protocol/trainProtocol';
 import { WorkerClient, WorkerError } from '../protocol/workerClient';
 
@@ -11,7 +11,7 @@ export type TrainNotification = Exclude<TrainWorkerToHost, { type: 'ready' } | {
 export type TrainError = WorkerError<TrainErrorCode>;
 
 export class TrainClient {
-  private constructor(private readonly client: WorkerClient<HostToTrainWorker, TrainNotification, TrainErrorCode>) {}
+  private constructor(private readonly client: WorkerClient<HostToTrainWorker, TrainReplies, TrainNotification, TrainErrorCode>) {}
 
   /** Starts a worker from `create()` and waits for its `ready`. */
   static async start(create: () => Worker, onNotification: (n: TrainNotification) => void): Promise<TrainClient> {
@@ -20,7 +20,7 @@ export class TrainClient {
 
   /** Trains; aborting `signal` cancels (the worker saves, then replies with cancelled: true). */
   train(job: TrainJob, signal?: AbortSignal): Promise<TrainSummary> {
-    return this.client.request((id) => ({ type: 'train', id, job }), signal, (id) => this.client.post({ type: 'cancel', id }));
+    return this.client.request('train', { job }, signal, (id) => this.client.post({ type: 'cancel', id }));
   }
 
   /** The user typed: training steps aside for a moment. */

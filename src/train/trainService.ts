@@ -2,13 +2,10 @@
 // as protocol messages. It knows nothing of threads (trainWorker.ts wires it to a port), so
 // tests run it in-process. One run at a time: a second `train` is refused as busy.
 
-import * as fs from 'node:fs';
+import { CorpusError, describeCorpus } from '../files/corpus';
 import { CheckpointError } from '../model/checkpoint';
 import type { HostToTrainWorker, TrainErrorCode, TrainJob, TrainSummary, TrainWorkerToHost } from '../protocol/trainProtocol';
-import { loadCheckpointFile, saveCheckpointFile } from './checkpointFile';
-import { CorpusError, describeCorpus, readCorpus, splitText, type CorpusSkips } from './corpus';
-import { Trainer } from './trainer';
-import { trainLoop } from './trainLoop';
+import { TrainingSession } from './trainingSession';
 
 // After a keystroke, training waits this long before its next step.
 const TYPING_PAUSE_MS = 750;
@@ -17,8 +14,8 @@ export class TrainService {
   private readonly runs = new Map<number, AbortController>();
   private pausedUntil = 0;
 
-  /** `distDir` holds dist/trainShard.js for runs on several threads; without it runs use one. */
-  constructor(private readonly post: (message: TrainWorkerToHost) => void, private readonly distDir?: string) {}
+  /** `simd`: the kernels' bytes and the folder of dist/trainShard.js, for runs on several threads; without it runs use one. */
+  constructor(private readonly post: (message: TrainWorkerToHost) => void, private readonly simd?: { wasm: Uint8Array; distDir: string }) {}
 
   handle(message: HostToTrainWorker): void {
     switch (message.type) {
@@ -49,31 +46,23 @@ export class TrainService {
   }
 
   private async run(id: number, job: TrainJob, signal: AbortSignal): Promise<TrainSummary> {
-    const resumeFrom = !job.fresh && fs.existsSync(job.checkpointPath) ? loadCheckpointFile(job.checkpointPath) : undefined;
-    const corpus = readCorpus(job.roots, job);
-    const { train, heldOut } = splitText(corpus);
-    const trainer = resumeFrom ? Trainer.resume(resumeFrom, train, heldOut) : Trainer.fresh(train, heldOut, job.settings);
-    if (this.distDir) await trainer.useThreads(job.threads, this.distDir);
+    const { roots, include, exclude, maxFileBytes, checkpointPath, fresh, settings, threads } = job;
+    // The settings shape a new model only: a resumed one keeps its own (asked: nothing).
+    const session = await TrainingSession.open({ roots, files: { include, exclude, maxFileBytes }, checkpointPath, fresh, settings, asked: {}, threads }, this.simd);
     try {
-      return await this.loop(id, job, signal, trainer, corpus.files.length, {
-        summary: describeCorpus(corpus), skipped: corpus.skipped, trainChars: train.length, resumedAtStep: resumeFrom ? resumeFrom.training.step : null,
-      });
+      return await this.loop(id, job, signal, session);
     } finally {
-      await trainer.dispose();
+      await session.dispose();
     }
   }
 
-  private async loop(
-    id: number, job: TrainJob, signal: AbortSignal, trainer: Trainer, files: number,
-    read: { summary: string; skipped: CorpusSkips; trainChars: number; resumedAtStep: number | null },
-  ): Promise<TrainSummary> {
-    const stats = trainer.stats, end = stats.seconds + job.seconds;
-    this.post({ type: 'didReadCorpus', id, ...read });
-    await trainLoop(trainer, {
+  private async loop(id: number, job: TrainJob, signal: AbortSignal, session: TrainingSession): Promise<TrainSummary> {
+    const { trainer, corpus } = session, stats = trainer.stats, end = stats.seconds + job.seconds;
+    this.post({ type: 'didReadCorpus', id, summary: describeCorpus(corpus), skipped: corpus.skipped, trainChars: session.trainChars, resumedAtStep: session.resumedAtStep, adjusted: session.adjusted });
+    await session.run({
       seconds: job.seconds,
       signal,
       pausedUntil: () => this.pausedUntil,
-      save: () => saveCheckpointFile(job.checkpointPath, trainer.checkpoint()),
       report: (e) => {
         switch (e.kind) {
           case 'progress':
@@ -88,7 +77,7 @@ export class TrainService {
       },
     });
     const last = stats.history[stats.history.length - 1];
-    return { checkpointPath: job.checkpointPath, step: stats.step, seconds: stats.seconds, heldoutBpc: last?.heldoutBpc ?? null, files, cancelled: signal.aborted };
+    return { checkpointPath: job.checkpointPath, step: stats.step, seconds: stats.seconds, heldoutBpc: last?.heldoutBpc ?? null, files: corpus.files.length, cancelled: signal.aborted };
   }
 
   private fail(id: number, code: TrainErrorCode, error: string): void {

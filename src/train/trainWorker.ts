@@ -3,7 +3,7 @@
 
 import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { useSimdKernels } from '../util/simdKernels';
+import { simdBuild } from '../util/simdKernels';
 import { TRAIN_PROTOCOL_VERSION, type HostToTrainWorker } from '../protocol/trainProtocol';
 import { TrainService } from './trainService';
 
@@ -11,7 +11,7 @@ const port = parentPort;
 if (!port) throw new Error('trainWorker.js runs as a worker thread, started by the Cellscope extension');
 // The host passes the extension's folder, where dist/simd.wasm is (tests from sources may not).
 const root = (workerData as { root?: string } | undefined)?.root;
-const simd = root !== undefined && useSimdKernels(path.join(root, 'dist'));
-const service = new TrainService((message) => port.postMessage(message), simd ? path.join(root, 'dist') : undefined);
+const distDir = root === undefined ? undefined : path.join(root, 'dist'), wasm = distDir && simdBuild(distDir);
+const service = new TrainService((message) => port.postMessage(message), wasm && distDir ? { wasm, distDir } : undefined);
 port.on('message', (message: HostToTrainWorker) => service.handle(message));
 port.postMessage({ type: 'ready', protocolVersion: TRAIN_PROTOCOL_VERSION });

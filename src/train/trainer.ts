@@ -2,32 +2,29 @@
 // (slabs of one layout), the step buffers, the stream batcher and the statistics that a
 // checkpoint keeps. `step()` is one batch of truncated BPTT; nothing is allocated per step.
 
+import { settingDefault } from '../config/settings';
+import type { TrainSettings } from '../protocol/trainProtocol';
 import { adamStep, clipGradients, DEFAULT_ADAM, type AdamState } from '../model/adam';
+import type { Arena } from '../model/arena';
 import type { Checkpoint, TrainingStats } from '../model/checkpoint';
 import { createModel, modelFromCheckpoint, type Model } from '../model/model';
 import { carryState, createActivations, networkBackward, networkForward, networkLoss, resetState, type Activations } from '../model/network';
 import { paramViews, type ParamViews } from '../model/params';
 import { sampleText } from '../model/sampler';
 import { Vocabulary } from '../model/vocabulary';
-import { floats, simdEnabled } from '../model/wasmMemory';
 import { Rng } from '../util/rng';
 import { evaluateDocuments, heldOutSample, type ScoredDocument } from './evaluate';
 import { ShardPool } from './shardPool';
 import { carriedRows } from './shardRunner';
 import { StreamBatcher } from './streamBatcher';
-import { CorpusError } from './corpus';
+import { CorpusError } from '../files/corpus';
 
-export interface TrainSettings {
-  hidden: number;
-  layers: number;
-  batch: number;
-  steps: number;
-  lr: number;
-  seed: number;
-}
-
-// The sizes the issue's benchmarks use; lr 2e-3 as the PyTorch reference.
-export const DEFAULT_TRAIN_SETTINGS: TrainSettings = { hidden: 256, layers: 2, batch: 32, steps: 64, lr: 2e-3, seed: 1 };
+// The settings' defaults (config/settings.ts), for the CLI and the extension alike.
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
+  hidden: settingDefault('cellscope.training.hiddenSize'), layers: settingDefault('cellscope.training.layers'),
+  batch: settingDefault('cellscope.training.batchSize'), steps: settingDefault('cellscope.training.sequenceLength'),
+  lr: settingDefault('cellscope.training.learningRate'), seed: 1,
+};
 
 // Periodic held-out figures score this many characters, spread over every held-out file: enough
 // to agree with `eval --no-cache` (which reads them all) within a few hundredths, few enough
@@ -52,18 +49,19 @@ export class Trainer {
     }
     stats.batch = batch;
     this.batcher = new StreamBatcher(ids, batch, stats.steps, stats.cursor);
-    this.grads = floats(model.params.length);
+    this.grads = model.arena.floats(model.params.length);
     this.d = paramViews(this.grads, model.config);
     // The moments go where the SIMD Adam reaches them (a checkpoint's are copied in).
-    const moments = (from?: Float32Array) => { const x = floats(model.params.length); if (from) x.set(from); return x; };
+    const moments = (from?: Float32Array) => { const x = model.arena.floats(model.params.length); if (from) x.set(from); return x; };
     this.adam = { m: moments(adamM), v: moments(adamV), step: stats.step };
     this.heldOut = heldOutSample(heldOut, HELDOUT_SAMPLE_CHARS);
     this.rng = new Rng(stats.rng);
   }
 
-  static fresh(train: string, heldOut: string[], s: TrainSettings): Trainer {
+  /** A new model in `arena` (which the caller owns, and disposes after this trainer). */
+  static fresh(train: string, heldOut: string[], s: TrainSettings, arena: Arena): Trainer {
     const rng = new Rng(s.seed);
-    const model = createModel(Vocabulary.fromText(train), s.hidden, s.layers, rng);
+    const model = createModel(Vocabulary.fromText(train), s.hidden, s.layers, rng, arena);
     const stats: TrainingStats = {
       batch: s.batch, steps: s.steps, lr: s.lr, step: 0, charsSeen: 0, seconds: 0, cursor: 0, rng: rng.state(), history: [],
     };
@@ -71,17 +69,17 @@ export class Trainer {
   }
 
   /** Continues a checkpoint's run on (possibly changed) text, with its vocabulary and settings. */
-  static resume(cp: Checkpoint, train: string, heldOut: string[]): Trainer {
-    return new Trainer(modelFromCheckpoint(cp), train, heldOut, { ...cp.training }, cp.adamM, cp.adamV);
+  static resume(cp: Checkpoint, train: string, heldOut: string[], arena: Arena): Trainer {
+    return new Trainer(modelFromCheckpoint(cp, arena), train, heldOut, { ...cp.training }, cp.adamM, cp.adamV);
   }
 
   /**
    * Spreads each step over `threads` threads (helpers from `distDir`/trainShard.js), when the
-   * SIMD kernels are on and the batch has streams enough; one thread otherwise.
+   * model's arena runs the SIMD kernels (whose shared memory the helpers work in) and the batch has streams enough; one thread otherwise.
    */
   async useThreads(threads: number, distDir: string): Promise<void> {
-    if (threads < 2 || this.stats.batch < 2 || !simdEnabled() || this.pool) return;
-    const pool = await ShardPool.start(this.model.params, this.grads, this.model.config, this.stats.batch, this.stats.steps, threads, distDir);
+    if (threads < 2 || this.stats.batch < 2 || !this.model.arena.share || this.pool) return;
+    const pool = await ShardPool.start(this.model.arena, this.model.params, this.grads, this.model.config, this.stats.batch, this.stats.steps, threads, distDir);
     // The streams' carried state moves to where every thread reads it.
     const { batch: B } = this.stats, H = this.model.config.hidden;
     this.acts?.layers.forEach((a, l) => {
@@ -112,15 +110,15 @@ export class Trainer {
       if (this.batcher.next(pool.shared.inputs, pool.shared.targets)) pool.shared.state.fill(0);
       loss = pool.step(this.grads);
     } else {
-      const acts = (this.acts ??= createActivations(model.config, stats.batch, stats.steps));
+      const acts = (this.acts ??= createActivations(model.arena, model.config, stats.batch, stats.steps));
       if (this.batcher.next(acts.inputs, acts.targets)) resetState(acts);
       networkForward(model.p, acts);
       loss = networkLoss(acts);
       networkBackward(this.d, model.p, acts);
       carryState(acts);
     }
-    clipGradients(this.grads, DEFAULT_ADAM.clipNorm);
-    adamStep(model.params, this.grads, this.adam, { ...DEFAULT_ADAM, lr: stats.lr });
+    clipGradients(model.arena.kernels, this.grads, DEFAULT_ADAM.clipNorm);
+    adamStep(model.arena.kernels, model.params, this.grads, this.adam, stats.lr);
     stats.step = this.adam.step;
     stats.charsSeen += stats.batch * stats.steps;
     stats.cursor = this.batcher.cursor;

@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { readSetting } from '../host/settingsReader';
+import { workspaceFiles } from '../host/workspaceFiles';
 import { decodeCheckpoint } from '../model/checkpoint';
 import type { FileSelection, TrainJob, TrainSummary } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
@@ -14,18 +16,6 @@ import { TrainClient, type TrainNotification } from './trainClient';
 import { progressText, statusText, statusTooltip, type TrainState } from './trainStatus';
 
 const CHECKPOINT_FILE = 'model.cellscope';
-
-/** The workspace's code as Cellscope reads it: the folders, and which files (settings, files.exclude). */
-export function workspaceFiles(): FileSelection {
-  const c = vscode.workspace.getConfiguration('cellscope.training');
-  const filesExclude = vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {};
-  return {
-    roots: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-    include: c.get<string[]>('include') ?? [],
-    exclude: [...Object.keys(filesExclude).filter((k) => filesExclude[k]), ...(c.get<string[]>('exclude') ?? [])],
-    maxFileBytes: c.get<number>('maxFileBytes') ?? 1_000_000,
-  };
-}
 
 export class TrainingController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -50,8 +40,8 @@ export class TrainingController implements vscode.Disposable {
     this.own(vscode.workspace.onDidChangeTextDocument((e) => {
       if (this.run && e.contentChanges.length > 0 && e.document === vscode.window.activeTextEditor?.document) this.client?.didType();
     }));
-    this.own(vscode.workspace.onDidSaveTextDocument(() => this.config().get('retrainOnSave') && !this.run && void this.train(false)));
-    void this.showStoredModel().then(() => this.config().get('autoStart') && vscode.workspace.isTrusted && this.train(false));
+    this.own(vscode.workspace.onDidSaveTextDocument(() => readSetting('cellscope.training.retrainOnSave') && !this.run && void this.train(false)));
+    void this.showStoredModel().then(() => readSetting('cellscope.training.autoStart') && vscode.workspace.isTrusted && void this.train(false));
   }
 
   /** Where this workspace's model is kept (undefined without a folder open). */
@@ -95,7 +85,6 @@ export class TrainingController implements vscode.Disposable {
       if (answer !== 'Restart') return undefined;
       await this.stop();
     }
-    await vscode.workspace.fs.createDirectory(this.context.storageUri);
     const job = this.job(files, this.checkpointPath!, fresh);
     const abort = new AbortController();
     const done = this.runJob(job, abort);
@@ -127,6 +116,7 @@ export class TrainingController implements vscode.Disposable {
         progress.report({ message: 'reading the workspace…' });
         this.onNote = (n) => {
           if (n.type === 'didReadCorpus') progress.report({ message: `training on ${n.trainChars.toLocaleString('en')} characters of code…` });
+          if (n.type === 'didReadCorpus' && n.adjusted) void vscode.window.showWarningMessage(`Cellscope: ${n.adjusted}.`);
           if (n.type === 'didEvaluate') heldout = n.point.heldoutBpc;
           if (n.type === 'didProgress') progress.report({ message: progressText(heldout, n.charsPerSecond, n.budgetLeft) });
           if (n.type === 'didProgress' || n.type === 'didEvaluate') this.setState({ kind: 'training', bpc: heldout ?? (n.type === 'didProgress' ? n.trainBpc : null) });
@@ -181,21 +171,17 @@ export class TrainingController implements vscode.Disposable {
   }
 
   private job(files: FileSelection, checkpointPath: string, fresh: boolean): TrainJob {
-    const c = this.config();
     return {
       ...files, checkpointPath, fresh,
-      seconds: c.get<number>('timeBudgetSeconds') ?? 600,
+      seconds: readSetting('cellscope.training.timeBudgetSeconds'),
       // 0: half the cores, so that the editor and completions keep the rest.
-      threads: c.get<number>('threads') || Math.max(1, Math.floor(os.availableParallelism() / 2)),
+      threads: readSetting('cellscope.training.threads') || Math.max(1, Math.floor(os.availableParallelism() / 2)),
       settings: {
-        hidden: c.get<number>('hiddenSize') ?? 128, layers: c.get<number>('layers') ?? 2,
-        batch: c.get<number>('batchSize') ?? 32, steps: c.get<number>('sequenceLength') ?? 64, lr: c.get<number>('learningRate') ?? 2e-3, seed: 1,
+        hidden: readSetting('cellscope.training.hiddenSize'), layers: readSetting('cellscope.training.layers'),
+        batch: readSetting('cellscope.training.batchSize'), steps: readSetting('cellscope.training.sequenceLength'),
+        lr: readSetting('cellscope.training.learningRate'), seed: 1,
       },
     };
-  }
-
-  private config(): vscode.WorkspaceConfiguration {
-    return vscode.workspace.getConfiguration('cellscope.training');
   }
 
   private async worker(): Promise<TrainClient> {

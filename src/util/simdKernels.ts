@@ -1,26 +1,23 @@
-// Turns on the WebAssembly SIMD kernels (model/wasmMemory.ts) in this thread, from what
-// esbuild.js builds: dist/simd-relaxed.wasm (fused multiply-add) where the runtime runs it, else
-// dist/simd.wasm. Each worker and the CLI call it once at start; without the files (a test
-// running from sources) the TypeScript kernels do the work, only slower.
+// Finds the WebAssembly SIMD kernels (model/arena.ts) this runtime runs, from what esbuild.js
+// builds: dist/simd-relaxed.wasm (fused multiply-add) where the runtime runs it, else
+// dist/simd.wasm. Workers and the CLI pass the bytes to Arena.create for each model; without
+// the files (a test running from sources) arenas are plain and the TypeScript kernels do the
+// work, only slower.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import { enableSimd } from '../model/wasmMemory';
 
 const BUILDS = ['simd-relaxed.wasm', 'simd.wasm']; // fastest first
 
-/** Enables the fastest SIMD kernels this runtime runs from `distDir`; false when there are none. */
-export function useSimdKernels(distDir: string): boolean {
+/** The fastest SIMD build in `distDir` this runtime runs; undefined when there is none. */
+export function simdBuild(distDir: string): Uint8Array | undefined {
   for (const name of BUILDS) {
     const file = path.join(distDir, name);
     const wasm = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
-    if (wasm && runsHere(wasm)) {
-      enableSimd(wasm);
-      return true;
-    }
+    if (wasm && runsHere(wasm)) return wasm;
   }
-  return false;
+  return undefined;
 }
 
 /**

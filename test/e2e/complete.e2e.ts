@@ -82,7 +82,7 @@ describe('end to end: completions in VS Code (code-server + Chromium)', function
   it('learns the file being written: an identifier it never saw in training completes further down', async () => {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-cache-'));
     fs.cpSync(FIXTURE, ws, { recursive: true });
-    wb = await Workbench.open(ws, installExtension(), { ...SETTINGS, 'cellscope.training.timeBudgetSeconds': 8 });
+    wb = await Workbench.open(ws, installExtension(), { ...SETTINGS, 'cellscope.training.timeBudgetSeconds': 10 });
     await wb.runCommand('Cellscope: Train on Workspace');
     await wb.waitFor('the trained model to reach the completions', async () => /Complete(?!: no model)/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 120_000);
     // Written after training: the model has never seen this identifier, defined at the top and used twice.

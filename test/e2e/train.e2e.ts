@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadCheckpointFile } from '../../src/train/checkpointFile';
+import { loadCheckpointFile } from '../../src/files/checkpointFile';
 import { closeAfterTest, freePort, installExtension, Workbench } from './workbench';
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'cproject');

@@ -6,13 +6,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadCheckpointFile } from '../../src/train/checkpointFile';
+import { loadCheckpointFile } from '../../src/files/checkpointFile';
 import { closeAfterTest, installExtension, Workbench } from './workbench';
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'cproject');
 const FAST = {
   'cellscope.training.hiddenSize': 32, 'cellscope.training.batchSize': 8, 'cellscope.training.sequenceLength': 32,
-  'cellscope.training.timeBudgetSeconds': 8, 'security.workspace.trust.enabled': false,
+  'cellscope.training.timeBudgetSeconds': 10, 'security.workspace.trust.enabled': false,
 };
 
 describe('end to end: multi-root workspaces, retrain on save, a failing worker (code-server + Chromium)', function () {
@@ -39,7 +39,7 @@ describe('end to end: multi-root workspaces, retrain on save, a failing worker (
     await wb.page.keyboard.press('Control+S');
     await wb.waitFor('training to start on save', async () => /Cellscope training/.test(await wb!.statusBar()));
     await wb.waitFor('training to end', async () => /Cellscope \d\.\d\d bpc/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 90_000);
-    assert.match(wb.log(), new RegExp(`training on ${c}, ${js} for 8 s`));
+    assert.match(wb.log(), new RegExp(`training on ${c}, ${js} for 10 s`));
     assert.match(wb.log(), /10 files \(1 held out\) from /);
     const [file] = wb.storedFiles('model.cellscope');
     assert.ok(file && loadCheckpointFile(file).training.step > 0);

@@ -2,6 +2,7 @@
 // one-layer LSTM that remembers only its last input (a bigram model). For tests of beam search
 // and suggestions.
 
+import { Arena } from '../../src/model/arena';
 import type { Model } from '../../src/model/model';
 import { paramCount, paramViews } from '../../src/model/params';
 import { Vocabulary } from '../../src/model/vocabulary';
@@ -24,7 +25,7 @@ export function bigramModel(chars: string[], probs: Record<string, Record<string
     const j = vocabulary.id(prev);
     for (let v = 0; v < V; v++) p.outWeight[v * H + j] = Math.log(row[vocabulary.char(v)] ?? 1e-12) / Math.tanh(1);
   }
-  return { config, vocabulary, params, p };
+  return { config, vocabulary, params, p, arena: Arena.plain() };
 }
 
 // After "a": "b" is likelier than "c", but every line through "b" is less likely than "c\n".

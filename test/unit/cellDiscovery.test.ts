@@ -1,6 +1,7 @@
 // Cell discovery: AUC and correlation on known values, and the whole pipeline (trace,
 // tree-sitter labels, ranking) finding a hand-set "code depth" cell that counts braces.
 
+import { Arena } from '../../src/model/arena';
 import * as assert from 'node:assert/strict';
 import { discoverCells } from '../../src/inspect/cellDiscovery';
 import { auc, correlation } from '../../src/inspect/cellScores';
@@ -22,7 +23,7 @@ function braceCounter(): Model {
   l.biasIh[H + 1] = 30; // f = 1
   l.weightIh[(2 * H + 1) * V + vocabulary.id('{')] = 0.5; // g = tanh(±0.5)
   l.weightIh[(2 * H + 1) * V + vocabulary.id('}')] = -0.5;
-  return { config, vocabulary, params, p };
+  return { config, vocabulary, params, p, arena: Arena.plain() };
 }
 
 describe('cell discovery', function () {

@@ -1,16 +1,17 @@
 // The checkpoint format and its file: round trips exactly, refuses every kind of bad file with
 // a message naming it, and writes atomically.
 
+import { Arena } from '../../src/model/arena';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, FORMAT_VERSION, type Checkpoint } from '../../src/model/checkpoint';
-import { loadCheckpointFile, saveCheckpointFile } from '../../src/train/checkpointFile';
+import { loadCheckpointFile, saveCheckpointFile } from '../../src/files/checkpointFile';
 import { Trainer } from '../../src/train/trainer';
 
 function sample(): Checkpoint {
-  const trainer = Trainer.fresh('if (a) { b(); } /* c */\n'.repeat(20), [], { hidden: 8, layers: 2, batch: 2, steps: 8, lr: 1e-2, seed: 1 });
+  const trainer = Trainer.fresh('if (a) { b(); } /* c */\n'.repeat(20), [], { hidden: 8, layers: 2, batch: 2, steps: 8, lr: 1e-2, seed: 1 }, Arena.plain());
   trainer.step();
   return trainer.checkpoint();
 }

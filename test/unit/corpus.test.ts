@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CorpusError, isHeldOut, readCorpus, splitText } from '../../src/train/corpus';
+import { CorpusError, isHeldOut, readCorpus, splitText } from '../../src/files/corpus';
 import { StreamBatcher } from '../../src/train/streamBatcher';
 
 function tree(files: Record<string, string | Buffer>): string {

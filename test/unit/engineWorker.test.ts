@@ -3,6 +3,7 @@
 // on the same text; it answers stale, unsynced and model-less requests by code, cancels a long
 // request mid-search, and a killed worker rejects what was pending.
 
+import { Arena } from '../../src/model/arena';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,14 +15,14 @@ import { StateCache } from '../../src/complete/stateCache';
 import { suggest } from '../../src/complete/suggest';
 import { EngineClient } from '../../src/engine/engineClient';
 import { EngineService } from '../../src/engine/engineService';
-import type { CellDiscovery } from '../../src/inspect/cellScores';
+import type { CellDiscovery } from '../../src/protocol/engineProtocol';
 import { cellValues, traceText } from '../../src/inspect/trace';
 import { modelFromCheckpoint } from '../../src/model/model';
-import type { CompletionOptions, CompletionRequest, EngineToHost, HostToEngine, InspectResult, Suggestion } from '../../src/protocol/engineProtocol';
+import type { CompletionOptions, EngineToHost, HostToEngine, InspectResult, Suggestion } from '../../src/protocol/engineProtocol';
 import type { WorkerError } from '../../src/protocol/workerClient';
 import type { FileSelection } from '../../src/protocol/trainProtocol';
-import { loadCheckpointFile, saveCheckpointFile } from '../../src/train/checkpointFile';
-import { readCorpus } from '../../src/train/corpus';
+import { loadCheckpointFile, saveCheckpointFile } from '../../src/files/checkpointFile';
+import { readCorpus } from '../../src/files/corpus';
 import { Trainer } from '../../src/train/trainer';
 import { SOURCE_ASSETS } from './sourceAssets';
 
@@ -45,31 +46,15 @@ describe('engine worker', function () {
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-engine-'));
     modelPath = path.join(dir, 'model.cellscope');
-    const trainer = Trainer.fresh(TEXT, [], { hidden: 16, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed: 1 });
+    const trainer = Trainer.fresh(TEXT, [], { hidden: 16, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed: 1 }, Arena.plain());
     for (let i = 0; i < 200; i++) trainer.step();
     saveCheckpointFile(modelPath, trainer.checkpoint());
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('messages survive structuredClone', () => {
-    const cancelled = new Int32Array(new SharedArrayBuffer(4));
-    const request: CompletionRequest = { uri: 'file:///a.c', version: 3, length: 10, offset: 4, options: OPTIONS };
-    const messages: (HostToEngine | EngineToHost)[] = [
-      { type: 'load', id: 1, cancelled, path: '/m', workspace: null }, { type: 'complete', id: 2, cancelled, request },
-      { type: 'didOpen', uri: 'file:///a.c', version: 1, text: 'int' }, { type: 'didChange', uri: 'file:///a.c', version: 2, changes: [{ offset: 1, length: 1, text: 'x' }] },
-      { type: 'inspect', id: 3, cancelled, request: { uri: 'file:///a.c', version: 3, length: 10, start: 0, end: 5, cell: { layer: 1, index: 7, kind: 'forget' }, cache: false } },
-      { type: 'discoverCells', id: 4, cancelled, request: { roots: ['/w'], include: [], exclude: ['*.min.js'], maxFileBytes: 1e6 } },
-      { type: 'didClose', uri: 'file:///a.c' }, { type: 'ready', protocolVersion: 1 },
-      { type: 'reply', id: 3, ok: true, value: { values: Float32Array.of(0.5), topIds: Uint16Array.of(1, 2, 3, 4, 5), topProbs: new Float32Array(5), vocabulary: ['\uFFFD', 'a'], saturation: new Float32Array(12) } },
-      { type: 'reply', id: 4, ok: true, value: { chars: 10, files: 1, ranking: { if: [{ layer: 0, index: 1, score: 0.9, sign: 1 }], comment: [], string: [], depth: [], column: [] } } },
-      { type: 'reply', id: 1, ok: true, value: { path: '/m', step: 3, hidden: 16, layers: 2, heldoutBpc: null } },
-      { type: 'reply', id: 2, ok: true, value: [{ text: 'x)', probability: 0.5 }] }, { type: 'reply', id: 2, ok: false, error: 'e', code: 'outOfSync' },
-    ];
-    for (const m of messages) assert.deepEqual(structuredClone(m), m);
-  });
 
   it('mirrors a document through edits and suggests what suggest() gives on the same text, with the document cache and without', async () => {
-    const model = modelFromCheckpoint(loadCheckpointFile(modelPath));
+    const model = modelFromCheckpoint(loadCheckpointFile(modelPath), Arena.plain());
     const workspace: FileSelection = { roots: [PROJECT], include: [], exclude: [], maxFileBytes: 1e6 };
     // What the engine should say: the same text read afresh, its cache counted afresh.
     const expected = (text: string, offset: number, options: CompletionOptions) => {
@@ -130,7 +115,7 @@ describe('engine worker', function () {
     service.handle({ type: 'didOpen', uri: 'u', version: 1, text });
     const request = { uri: 'u', version: 1, length: text.length, start: 20, end: 120, cell: { layer: 1, index: 3, kind: 'cell' as const }, cache: false };
     const result = (await ask({ type: 'inspect', id: 2, cancelled: flag(), request })) as InspectResult;
-    const model = modelFromCheckpoint(loadCheckpointFile(modelPath));
+    const model = modelFromCheckpoint(loadCheckpointFile(modelPath), Arena.plain());
     const from = new StateCache(model).stateAt('x', text, 20)!;
     const trace = traceText(model, model.vocabulary.encode(text.slice(20, 120)), from.state)!;
     assert.deepEqual([...result.values], [...cellValues(trace, 1, 3, 'cell')]);

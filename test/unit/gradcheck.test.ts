@@ -2,18 +2,21 @@
 // dimensions, on a few random models: every parameter, and the gradients to h0 and c0.
 
 import * as assert from 'node:assert/strict';
+import type { BufferSpace } from '../../src/model/arena';
+import { typescriptKernels } from '../../src/model/kernels';
 import { createActivations, networkBackward, networkForward, networkLoss, type Activations } from '../../src/model/network';
 import { initParams, paramCount, paramViews, type ModelConfig } from '../../src/model/params';
 import { Rng } from '../../src/util/rng';
 
 const EPS = 1e-6;
+const FLOAT64: BufferSpace = { floats: (n) => new Float64Array(n), kernels: typescriptKernels };
 
 function setup(config: ModelConfig, B: number, T: number, seed: number) {
   const rng = new Rng(seed);
   const params = new Float64Array(paramCount(config));
   initParams(params, config, rng);
   for (let i = 0; i < params.length; i++) params[i] *= 5; // ±0.4: exercises the non-linearities
-  const acts = createActivations(config, B, T, Float64Array);
+  const acts = createActivations(FLOAT64, config, B, T);
   for (let i = 0; i < B * T; i++) {
     acts.inputs[i] = rng.nextUint32() % config.vocab;
     acts.targets[i] = rng.nextUint32() % config.vocab;

@@ -2,7 +2,9 @@
 // block) and k longer than one tile.
 
 import * as assert from 'node:assert/strict';
-import { lstmPointwiseForward, matmulAB, matmulABt, matmulAtB } from '../../src/model/kernels';
+import { typescriptKernels } from '../../src/model/kernels';
+
+const { lstmPointwiseForward, matmulAB, matmulABt, matmulAtB } = typescriptKernels;
 import { Rng } from '../../src/util/rng';
 
 const rng = new Rng(7);

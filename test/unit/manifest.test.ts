@@ -1,11 +1,12 @@
 // package.json against the code: every contributed command is registered and every
-// registered command contributed; every setting the code reads is declared, with a
-// description and a default; the completion settings' defaults are the engine's.
+// registered command contributed; the settings declared are the settings table, every one of
+// them read; the completion settings' defaults are the engine's.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_COMPLETION_OPTIONS } from '../../src/complete/suggest';
+import { SETTINGS } from '../../src/config/settings';
 
 const root = path.resolve(__dirname, '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -25,19 +26,13 @@ describe('package.json contributions', () => {
     assert.deepEqual(contributed, registered);
   });
 
-  it('declares every setting the code reads, with a description and a default', () => {
-    const properties = manifest.contributes.configuration.properties as Record<string, { description?: string; default?: unknown }>;
-    // Each adapter reads one section, getConfiguration('cellscope.…'), as c.get('name'),
-    // config.get('name') or this.config().get('name').
-    const read = files.flatMap((file) => {
-      const section = /getConfiguration\('(cellscope\.\w+)'\)/.exec(file)?.[1];
-      return section ? [...file.matchAll(/(?:\bc|\bconfig|this\.config\(\))\.get(?:<[^>]*>)?\('(\w+)'/g)].map((m) => `${section}.${m[1]}`) : [];
-    });
-    for (const key of new Set(read)) {
-      assert.ok(properties[key], `${key} is read but not declared`);
-      assert.ok(properties[key].description && properties[key].default !== undefined, `${key} needs a description and a default`);
-    }
-    for (const key of Object.keys(properties)) assert.ok(read.includes(key), `${key} is declared but never read`);
+  it("declares exactly the settings table (config/settings.ts): keys, types, defaults, limits and descriptions", () => {
+    assert.deepEqual(manifest.contributes.configuration.properties, SETTINGS);
+  });
+
+  it('reads every setting in the table, and only those', () => {
+    const read = new Set([...code.matchAll(/readSetting\('([\w.]+)'\)/g)].map((m) => m[1]));
+    assert.deepEqual([...read].sort(), Object.keys(SETTINGS).sort());
   });
 
   it("gives the completion settings the defaults that score and the engine use", () => {
@@ -47,5 +42,13 @@ describe('package.json contributions', () => {
       [setting('beamWidth'), setting('maxChars'), setting('maxLines'), setting('minProbability'), setting('documentCache')],
       [d.beamWidth, d.maxChars, d.maxLines, d.minProbability, d.cache],
     );
+  });
+
+  it('keeps the folder map honest: only the adapters import vscode, and the threads are the files named so', () => {
+    const all = fs.readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => f.split(path.sep).join('/'));
+    const importers = all.filter((f) => /from 'vscode'/.test(fs.readFileSync(path.join(root, 'src', f), 'utf8'))).sort();
+    assert.deepEqual(importers, ['complete/completionProvider.ts', 'engine/engineHost.ts', 'extension.ts', 'host/settingsReader.ts', 'host/workspaceFiles.ts', 'inspect/activationPanel.ts', 'train/trainingController.ts']);
+    const entries = [...fs.readFileSync(path.join(root, 'esbuild.js'), 'utf8').matchAll(/entryPoints: \['src\/([\w/]+\.ts)'\]/g)].map((m) => m[1]);
+    assert.deepEqual(entries.filter((f) => !['extension.ts', 'cli/main.ts'].includes(f)).sort(), all.filter((f) => /(Worker|Thread)\.ts$/.test(f)).sort());
   });
 });

@@ -6,23 +6,23 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { enableSimd } from '../../src/model/wasmMemory';
+import { Arena } from '../../src/model/arena';
 import { shardSizes } from '../../src/train/shardRunner';
-import { Trainer, type TrainSettings } from '../../src/train/trainer';
+import type { TrainSettings } from '../../src/protocol/trainProtocol';
+import { Trainer } from '../../src/train/trainer';
 import { buildSimdWasm } from './simdWasm';
 
 const SHARD = path.resolve(__dirname, '..', '..', 'src', 'train', 'shardWorker.ts');
 
 describe('parallel training', function () {
   this.timeout(60_000);
-  let disable: () => void, dist: string;
+  let wasm: Uint8Array, dist: string;
   before(async () => {
-    disable = enableSimd(await buildSimdWasm());
+    wasm = await buildSimdWasm();
     // The helper as a bundle would be, but from its TypeScript source.
     dist = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-shard-'));
     fs.writeFileSync(path.join(dist, 'trainShard.js'), `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(SHARD)});`);
   });
-  after(() => disable());
 
   it('cuts the batch into even shards of about 8 streams, at least one per thread', () => {
     assert.deepEqual(shardSizes(32, 2), [8, 8, 8, 8]);
@@ -35,7 +35,7 @@ describe('parallel training', function () {
 
   /** Trains the same model on one thread and on two, step by step; returns how many steps the helper took shards in. */
   async function trainSideBySide(text: string, settings: TrainSettings, steps: number): Promise<number> {
-    const one = Trainer.fresh(text, [], settings), two = Trainer.fresh(text, [], settings);
+    const one = Trainer.fresh(text, [], settings, Arena.simd(wasm)), two = Trainer.fresh(text, [], settings, Arena.simd(wasm));
     await two.useThreads(2, dist);
     let helped = 0;
     try {
@@ -45,7 +45,7 @@ describe('parallel training', function () {
         assert.ok(Math.abs(a - b) < 1e-5, `step ${s}: ${a} vs ${b}`);
         const largest = one.grads.reduce((x, y) => Math.max(x, Math.abs(y)), 0);
         one.grads.forEach((g, i) => assert.ok(Math.abs(g - two.grads[i]) <= 1e-5 * largest, `step ${s} gradient ${i}: ${g} vs ${two.grads[i]}`));
-        if ((two as unknown as { pool: { helpers: { loss: Float32Array }[] } }).pool.helpers[0].loss[0] > 0) helped++;
+        if ((two as unknown as { pool: { helpers: { own: { loss: Float32Array } }[] } }).pool.helpers[0].own.loss[0] > 0) helped++;
       }
       // Adam's first steps move every parameter by about lr, however small its gradient: a
       // rounding difference in a near-zero gradient shows as a few percent of lr.

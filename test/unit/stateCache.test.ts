@@ -2,6 +2,7 @@
 // any offset equals the state computed from the whole prefix; far into a long document, from
 // the window the cache reads.
 
+import { Arena } from '../../src/model/arena';
 import * as assert from 'node:assert/strict';
 import { StateCache } from '../../src/complete/stateCache';
 import { readContext } from '../../src/model/inference';
@@ -12,7 +13,7 @@ import { Rng } from '../../src/util/rng';
 const ALPHABET = 'abc{}();\n\t x=\u{1F600}';
 
 describe('state cache', () => {
-  const model = createModel(Vocabulary.fromText(ALPHABET), 8, 2, new Rng(11));
+  const model = createModel(Vocabulary.fromText(ALPHABET), 8, 2, new Rng(11), Arena.plain());
   // A long memory (forget gates ≈ 0.9975), so that a stale state would still show hundreds of
   // characters later.
   for (const layer of model.p.layers) layer.biasIh.fill(6, 8, 16);

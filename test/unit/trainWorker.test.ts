@@ -3,6 +3,7 @@
 // checkpoints and missing files by code, keeps secrets out, and dies without leaving a torn
 // checkpoint or a promise that never settles.
 
+import { Arena } from '../../src/model/arena';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,8 +12,8 @@ import { Worker } from 'node:worker_threads';
 import { beamSearch } from '../../src/complete/beamSearch';
 import { suggestionEnd } from '../../src/complete/lineBoundary';
 import { modelFromCheckpoint } from '../../src/model/model';
-import type { HostToTrainWorker, TrainJob, TrainWorkerToHost } from '../../src/protocol/trainProtocol';
-import { loadCheckpointFile } from '../../src/train/checkpointFile';
+import type { TrainJob, TrainWorkerToHost } from '../../src/protocol/trainProtocol';
+import { loadCheckpointFile } from '../../src/files/checkpointFile';
 import { TrainClient, TrainError, type TrainNotification } from '../../src/train/trainClient';
 import { TrainService } from '../../src/train/trainService';
 
@@ -34,19 +35,6 @@ describe('training worker', function () {
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-worker-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('messages survive structuredClone', () => {
-    const messages: (HostToTrainWorker | TrainWorkerToHost)[] = [
-      { type: 'train', id: 1, job: job(dir) }, { type: 'cancel', id: 1 }, { type: 'didType' },
-      { type: 'ready', protocolVersion: 1 },
-      { type: 'reply', id: 1, ok: true, value: { checkpointPath: 'm', step: 3, seconds: 1.5, heldoutBpc: null, files: 2, cancelled: false } },
-      { type: 'reply', id: 1, ok: false, error: 'no files', code: 'noFiles' },
-      { type: 'didReadCorpus', id: 1, summary: 's', skipped: { binary: 0, tooLarge: 0, generated: 1, secret: 2, invalidUtf8: 0 }, trainChars: 10, resumedAtStep: null },
-      { type: 'didProgress', id: 1, step: 2, seconds: 1, budgetLeft: 3, charsPerSecond: 100, trainBpc: 4.5 },
-      { type: 'didEvaluate', id: 1, point: { step: 2, seconds: 1, trainBpc: 4, heldoutBpc: 3.9 } },
-      { type: 'didSample', id: 1, step: 2, text: 'int\n' }, { type: 'didSave', id: 1, step: 2, path: '/x' },
-    ];
-    for (const m of messages) assert.deepEqual(structuredClone(m), m);
-  });
 
   it('the service trains in-process through a structured-clone round trip', async () => {
     const seen: TrainWorkerToHost[] = [];
@@ -133,7 +121,7 @@ describe('training worker', function () {
     assert.ok(read?.type === 'didReadCorpus' && read.skipped.secret === 1);
     const samples = notes.flatMap((n) => (n.type === 'didSample' ? [n.text] : []));
     assert.ok(samples.length > 0 && samples.every((t) => !t.includes('sk-live')));
-    const model = modelFromCheckpoint(loadCheckpointFile(job(dir).checkpointPath));
+    const model = modelFromCheckpoint(loadCheckpointFile(job(dir).checkpointPath), Arena.plain());
     for (const prefix of ['OPENAI_API_KEY=', "OPENAI_API_KEY = '"]) {
       const beams = beamSearch(model, prefix, { width: 7, maxChars: 40, endsAt: suggestionEnd('', 1) });
       assert.ok(beams.every((b) => !b.text.includes('sk-live')), JSON.stringify(beams));

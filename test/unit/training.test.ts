@@ -2,6 +2,7 @@
 // overfitted, truncated BPTT carrying state exactly, a resumed run continuing its state, and
 // the held-out figure training reports agreeing with `eval` on every held-out file.
 
+import { Arena } from '../../src/model/arena';
 import * as assert from 'node:assert/strict';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/model/checkpoint';
 import { readContext } from '../../src/model/inference';
@@ -17,33 +18,33 @@ const SMALL = { hidden: 16, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed: 3 };
 
 describe('training', () => {
   it('starts at a loss of about ln V (uniform predictions)', () => {
-    const trainer = Trainer.fresh(TEXT, [], SMALL);
+    const trainer = Trainer.fresh(TEXT, [], SMALL, Arena.plain());
     const bits = trainer.step();
     assert.ok(Math.abs(bits - Math.log2(trainer.model.config.vocab)) < 0.05, `first loss ${bits} bits, log2 V ${Math.log2(trainer.model.config.vocab)}`);
   });
 
   it('reproduces the first losses of a seeded run exactly', () => {
-    const trainer = Trainer.fresh(TEXT, [], SMALL);
+    const trainer = Trainer.fresh(TEXT, [], SMALL, Arena.plain());
     const losses = Array.from({ length: 4 }, () => trainer.step());
     const pinned = [4.8754141, 4.8543903, 4.8947971, 4.8405257]; // bits/char, from this seed
     losses.forEach((l, i) => assert.ok(Math.abs(l - pinned[i]) < 1e-5, `step ${i}: ${l} vs ${pinned[i]}`));
   });
 
   it('overfits a tiny string', () => {
-    const trainer = Trainer.fresh(TEXT, [], { ...SMALL, hidden: 32 });
+    const trainer = Trainer.fresh(TEXT, [], { ...SMALL, hidden: 32 }, Arena.plain());
     let bits = Infinity;
     for (let i = 0; i < 300; i++) bits = trainer.step();
     assert.ok(bits < 0.4, `after 300 steps: ${bits} bits/char`);
   });
 
   it('carries state across chunks exactly as one long forward (truncated BPTT)', () => {
-    const model = createModel(Vocabulary.fromText(TEXT), 8, 2, new Rng(5));
+    const model = createModel(Vocabulary.fromText(TEXT), 8, 2, new Rng(5), Arena.plain());
     const ids = model.vocabulary.encode(TEXT.slice(0, 41));
-    const whole = createActivations(model.config, 1, 40);
+    const whole = createActivations(model.arena, model.config, 1, 40);
     whole.inputs.set(ids.subarray(0, 40));
     whole.targets.set(ids.subarray(1, 41));
     networkForward(model.p, whole);
-    const chunk = createActivations(model.config, 1, 10);
+    const chunk = createActivations(model.arena, model.config, 1, 10);
     let nats = 0;
     for (let pos = 0; pos < 40; pos += 10) {
       chunk.inputs.set(ids.subarray(pos, pos + 10));
@@ -60,17 +61,35 @@ describe('training', () => {
     }
   });
 
-  it('resumes from a checkpoint with its parameters, moments, step and cursor', () => {
-    const trainer = Trainer.fresh(TEXT, [], SMALL);
-    for (let i = 0; i < 5; i++) trainer.step();
-    const cp = decodeCheckpoint(encodeCheckpoint(trainer.checkpoint()), 'test.model');
-    const resumed = Trainer.resume(cp, TEXT, []);
-    assert.deepEqual(Array.from(resumed.model.params), Array.from(trainer.model.params));
-    assert.deepEqual(resumed.stats, trainer.stats);
-    trainer.step();
-    resumed.step();
-    assert.equal(resumed.stats.step, 6);
-    assert.equal(resumed.stats.cursor, trainer.stats.cursor);
+  it('resumed from a checkpoint, trains on exactly as a run that never stopped: parameters, moments, step and cursor', () => {
+    // Streams one chunk long, so that every step starts them afresh: the carried LSTM state is
+    // not in the checkpoint (a resumed run's first chunk starts from zero), everything else is.
+    const text = TEXT.slice(0, SMALL.batch * (SMALL.steps + 1));
+    const straight = Trainer.fresh(text, [], SMALL, Arena.plain()), first = Trainer.fresh(text, [], SMALL, Arena.plain());
+    for (let i = 0; i < 5; i++) [straight.step(), first.step()];
+    const resumed = Trainer.resume(decodeCheckpoint(encodeCheckpoint(first.checkpoint()), 'test.model'), text, [], Arena.plain());
+    for (let i = 0; i < 5; i++) [straight.step(), resumed.step()];
+    const [a, b] = [straight.checkpoint(), resumed.checkpoint()];
+    assert.deepEqual(b.params, a.params);
+    assert.deepEqual(b.adamM, a.adamM);
+    assert.deepEqual(b.adamV, a.adamV);
+    assert.deepEqual(b.training, a.training);
+    assert.equal(b.training.step, 10);
+  });
+
+  it('measures bits/char as computed by hand: a model whose prediction ignores its input', () => {
+    // Every weight 0 and the output bias b: each character is predicted by softmax(b), whatever came before.
+    const model = createModel(Vocabulary.fromText('aab'), 4, 1, new Rng(1), Arena.plain());
+    model.params.fill(0);
+    const b = model.p.outBias;
+    b.forEach((_, v) => (b[v] = 0.7 * v - 1));
+    const text = 'aabab', id = (c: string) => model.vocabulary.id(c);
+    const prob = (c: string) => Math.exp(b[id(c)]) / Array.from(b).reduce((s, x) => s + Math.exp(x), 0);
+    // Every character is scored, the first as the one after a newline (a document starts on a new line).
+    const expected = [...text].reduce((s, c) => s - Math.log2(prob(c)), 0) / text.length;
+    const measured = evaluateDocuments(model, [{ text, warmUp: 0 }], 1, 4).bpcStatic;
+    assert.ok(Math.abs(measured - expected) < 1e-6, `${measured} vs ${expected}`);
+    assert.ok(Math.abs(expected - -(3 * Math.log2(prob('a')) + 2 * Math.log2(prob('b'))) / 5) < 1e-12); // three a, two b
   });
 
   it("reports a held-out figure within 0.05 bits/char of eval's on all held-out files, however they differ", function () {
@@ -82,7 +101,7 @@ describe('training', () => {
     const easy = TEXT.repeat(Math.ceil((1.5 * HELDOUT_SAMPLE_CHARS) / TEXT.length)), hard = noise(HELDOUT_SAMPLE_CHARS / 2);
     const middling = Array.from({ length: 300 }, (_, i) => `\tif (x${i % 7} > ${i % 5}) y = ${noise(8)};\n`).join('');
     const heldOut = [easy, hard, middling];
-    const trainer = Trainer.fresh(TEXT.repeat(10) + middling + noise(2_000), heldOut, { ...SMALL, hidden: 32 });
+    const trainer = Trainer.fresh(TEXT.repeat(10) + middling + noise(2_000), heldOut, { ...SMALL, hidden: 32 }, Arena.plain());
     for (let i = 0; i < 400; i++) trainer.step();
     const all = evaluateDocuments(trainer.model, heldOut.map((text) => ({ text, warmUp: 0 })), 32, 64).bpcStatic;
     const reported = trainer.evaluate()!;

@@ -2,6 +2,7 @@
 // hand-set model, VS Code's next-word unit, lines sampled reproducibly after their
 // indentation, and causality: changing only the text after the cursor changes nothing.
 
+import { Arena } from '../../src/model/arena';
 import * as assert from 'node:assert/strict';
 import { DEFAULT_COMPLETION_OPTIONS } from '../../src/complete/suggest';
 import { nextWord, sampleLines, simulateTyping, type TypingFigures } from '../../src/complete/typingSimulation';
@@ -48,9 +49,9 @@ describe('typing simulation', () => {
 
   it('never reads the text after the cursor: changing it changes no figure', () => {
     const text = 'static int count_widgets(struct widget *w)\n{\n\tint n = 0;\n\twhile (w) {\n\t\tn++;\n\t\tw = w->next;\n\t}\n\treturn n;\n}\n';
-    const trainer = Trainer.fresh(text.repeat(10), [], { hidden: 16, layers: 1, batch: 4, steps: 16, lr: 1e-2, seed: 2 });
+    const trainer = Trainer.fresh(text.repeat(10), [], { hidden: 16, layers: 1, batch: 4, steps: 16, lr: 1e-2, seed: 2 }, Arena.plain());
     for (let i = 0; i < 100; i++) trainer.step();
-    const model = modelFromCheckpoint(trainer.checkpoint());
+    const model = modelFromCheckpoint(trainer.checkpoint(), Arena.plain());
     const files = [text.repeat(3), text.repeat(2)];
     const lines = sampleLines(files, 6, new Rng(1));
     const options = { ...OPTIONS, cache: true, minProbability: 0.1 };

@@ -10,6 +10,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { settingDefault } from '../config/settings';
+import type { CorpusSkips } from '../protocol/trainProtocol';
 import { crc32 } from '../util/crc32';
 
 // Extensions of files that hold source code (the model learns code, not data or prose).
@@ -25,7 +27,7 @@ const SOURCE_NAMES = new Set(['Makefile', 'Kbuild', 'Kconfig', 'CMakeLists.txt',
 // Never descended into, whatever .gitignore says.
 const SKIPPED_FOLDERS = new Set(['.git', '.hg', '.svn', 'node_modules', '.cellscope']);
 
-export const DEFAULT_MAX_FILE_BYTES = 1_000_000;
+export const DEFAULT_MAX_FILE_BYTES = settingDefault('cellscope.training.maxFileBytes');
 
 // Always excluded (gitignore syntax), whatever the settings: secrets, credentials, lock files.
 export const SECRET_PATTERNS = [
@@ -42,14 +44,6 @@ export interface CorpusFile {
   path: string; // relative to the corpus root, '/'-separated
   text: string;
   heldOut: boolean;
-}
-
-export interface CorpusSkips {
-  binary: number;
-  tooLarge: number;
-  generated: number;
-  secret: number;
-  invalidUtf8: number; // decoded with replacement, still used
 }
 
 export interface CorpusOptions {

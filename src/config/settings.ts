@@ -1,0 +1,76 @@
+// Every setting a user can change, in one table: key, type, default, limits and what it is for
+// (the description VS Code shows). package.json's contributes.configuration is this table as
+// JSON, and a unit test fails when the two differ; the extension, the CLI's defaults and the
+// workers read their defaults and limits here. No vscode import: the adapters read the values
+// (host/settingsReader.ts), everything else reads defaults.
+
+import { ARENA_MAX_BYTES } from '../model/arena';
+import { paramCount, type ModelConfig } from '../model/params';
+
+export interface Setting {
+  type: 'integer' | 'number' | 'boolean' | 'array';
+  items?: { type: 'string' };
+  default: number | boolean | string[];
+  minimum?: number;
+  maximum?: number;
+  description: string;
+}
+
+export const SETTINGS = {
+  'cellscope.training.hiddenSize': { type: "integer", default: 128, minimum: 8, maximum: 2048, description: "LSTM cells per layer for a new model. Larger models learn more but train more slowly; 128 learns a workspace in minutes on today's engine. Applies when training starts fresh." },
+  'cellscope.training.layers': { type: "integer", default: 2, minimum: 1, maximum: 4, description: "Stacked LSTM layers for a new model (2, as in Karpathy et al.). Applies when training starts fresh." },
+  'cellscope.training.timeBudgetSeconds': { type: "integer", default: 600, minimum: 10, description: "How long one run of \"Train on Workspace\" trains, in seconds of training time. Runs resume from the last checkpoint, so training can be spread over several runs." },
+  'cellscope.training.batchSize': { type: "integer", default: 32, minimum: 1, maximum: 512, description: "Parallel streams of text per training step (char-rnn's batch)." },
+  'cellscope.training.sequenceLength': { type: "integer", default: 64, minimum: 8, maximum: 512, description: "Characters per stream per step, the horizon of truncated backpropagation through time." },
+  'cellscope.training.learningRate': { type: "number", default: 0.002, minimum: 0, maximum: 1, description: "Adam's learning rate (2e-3, as char-rnn)." },
+  'cellscope.training.threads': { type: "integer", default: 0, minimum: 0, maximum: 16, description: "CPU threads training may use: each batch is split over them. 0 uses half of this machine's cores (at least one), leaving the rest to the editor and completions." },
+  'cellscope.training.include': { type: "array", items: {"type": "string"}, default: [], description: "Only files matching one of these patterns (.gitignore syntax, relative to the workspace folder) are learned. Empty: every source file." },
+  'cellscope.training.exclude': { type: "array", items: {"type": "string"}, default: [], description: "Files matching these patterns (.gitignore syntax) are never learned, on top of .gitignore, files.exclude, secrets, lock files and generated code, which are always left out." },
+  'cellscope.training.maxFileBytes': { type: "integer", default: 1000000, minimum: 1000, description: "Files larger than this are skipped (and counted in the log)." },
+  'cellscope.training.autoStart': { type: "boolean", default: false, description: "Start training when a trusted workspace opens." },
+  'cellscope.training.retrainOnSave': { type: "boolean", default: false, description: "Train again (resuming the model) when a file is saved and no training is running." },
+  'cellscope.completion.enabled': { type: "boolean", default: true, description: "Suggest how the code goes on, as ghost text, from this workspace's model (Tab accepts, Alt+] shows the next suggestion)." },
+  'cellscope.completion.languages': { type: "array", items: {"type": "string"}, default: [], description: "Language ids to complete (for example \"c\", \"typescript\"). Empty: every language." },
+  'cellscope.completion.beamWidth': { type: "integer", default: 7, minimum: 1, maximum: 32, description: "Continuations kept at each step of the beam search (7, as Karpathy & Fei-Fei). Wider finds likelier lines but takes longer." },
+  'cellscope.completion.maxChars': { type: "integer", default: 80, minimum: 1, maximum: 400, description: "The longest suggestion, in characters." },
+  'cellscope.completion.maxLines': { type: "integer", default: 1, minimum: 1, maximum: 20, description: "Lines a suggestion may span: 1 ends it at the end of the line." },
+  'cellscope.completion.minProbability': { type: "number", default: 0.45, minimum: 0, maximum: 1, description: "A suggestion is cut where the model's probability of it falls below this (at a word boundary); nothing is shown rather than a guess. 0.45 shows suggestions that are right about half the time or more (measured with `cellscope score`); lower shows longer, less certain ones." },
+  'cellscope.completion.documentCache': { type: "boolean", default: true, description: "Mix into the model's predictions what this file, the other open files and the workspace's files say: identifiers and idioms you used before are completed again. Off: the trained model alone, for comparison." },
+} satisfies Record<string, Setting>;
+
+export type SettingKey = keyof typeof SETTINGS;
+type ValueOf<K extends SettingKey> = (typeof SETTINGS)[K]['default'] extends number ? number : (typeof SETTINGS)[K]['default'] extends boolean ? boolean : string[];
+
+/** A setting's value: `value` when it has the setting's type, clamped to its limits; else the default. */
+export function settingValue<K extends SettingKey>(key: K, value: unknown): ValueOf<K> {
+  const s: Setting = SETTINGS[key];
+  if (s.type === 'array') return (Array.isArray(value) && value.every((x) => typeof x === 'string') ? value : s.default) as ValueOf<K>;
+  if (s.type === 'boolean') return (typeof value === 'boolean' ? value : s.default) as ValueOf<K>;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return s.default as ValueOf<K>;
+  const n = s.type === 'integer' ? Math.round(value) : value;
+  return Math.min(s.maximum ?? Infinity, Math.max(s.minimum ?? -Infinity, n)) as ValueOf<K>;
+}
+
+/** A setting's default. */
+export function settingDefault<K extends SettingKey>(key: K): ValueOf<K> {
+  return SETTINGS[key].default as ValueOf<K>;
+}
+
+/**
+ * The largest hidden size up to `config.hidden` whose training fits in a model's arena, and why
+ * it was reduced (null when it was not): parameters, gradients and Adam's two moments, one more
+ * gradient slab per helper thread, and the step's activations twice (training, evaluation).
+ */
+export function fitHiddenSize(config: ModelConfig, batch: number, steps: number, threads: number): { hidden: number; reduced: string | null } {
+  const bytes = (H: number) => {
+    const c = { ...config, hidden: H }, N = batch * steps, V = c.vocab, L = c.layers;
+    const acts = 2 * N * V + L * (8 * N * H + 4 * batch * H) + 4 * N * H + 4 * V * H;
+    return 4 * (paramCount(c) * (3 + threads) + 2 * acts);
+  };
+  const limit = 0.9 * ARENA_MAX_BYTES; // room for the rest: state caches, sampling, the kernels' scratch
+  let hidden = config.hidden;
+  while (hidden > 8 && bytes(hidden) > limit) hidden -= 8;
+  if (hidden === config.hidden) return { hidden, reduced: null };
+  const gb = (b: number) => (b / 2 ** 30).toFixed(1);
+  return { hidden, reduced: `hidden size ${config.hidden} needs about ${gb(bytes(config.hidden))} GiB to train (${config.layers} layers, batch ${batch}×${steps}, ${threads} thread${threads === 1 ? '' : 's'}), more than the ${gb(ARENA_MAX_BYTES)} GiB a model's memory holds: training hidden size ${hidden} instead` };
+}

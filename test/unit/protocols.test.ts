@@ -1,0 +1,69 @@
+// Every message of every protocol (host ↔ training worker, host ↔ engine worker, host ↔ panel)
+// survives structuredClone, the copy postMessage makes. The samples are typed by the unions
+// themselves: a message type added to a protocol without a sample here fails to compile.
+
+import * as assert from 'node:assert/strict';
+import { DEFAULT_COMPLETION_OPTIONS } from '../../src/complete/suggest';
+import type { EngineToHost, HostToEngine } from '../../src/protocol/engineProtocol';
+import type { HostToPanel, PanelToHost } from '../../src/protocol/panelProtocol';
+import type { HostToTrainWorker, TrainWorkerToHost } from '../../src/protocol/trainProtocol';
+
+/** At least one sample of each member of the union U, by its type. */
+type Samples<U extends { type: string }> = { [K in U['type']]: [Extract<U, { type: K }>, ...Extract<U, { type: K }>[]] };
+
+const cancelled = new Int32Array(new SharedArrayBuffer(4));
+const files = { roots: ['/w'], include: [], exclude: ['*.min.js'], maxFileBytes: 1e6 };
+const cell = { layer: 1, index: 7, kind: 'forget' } as const;
+const inspected = { values: Float32Array.of(0.5), topIds: Uint16Array.of(1, 2, 3, 4, 5), topProbs: new Float32Array(5), vocabulary: ['\uFFFD', 'a'], saturation: new Float32Array(12) };
+
+const train: Samples<HostToTrainWorker | TrainWorkerToHost> = {
+  train: [{ type: 'train', id: 1, job: { ...files, checkpointPath: '/m', fresh: false, settings: { hidden: 8, layers: 1, batch: 2, steps: 8, lr: 0.01, seed: 1 }, seconds: 1, threads: 1 } }],
+  cancel: [{ type: 'cancel', id: 1 }],
+  didType: [{ type: 'didType' }],
+  ready: [{ type: 'ready', protocolVersion: 2 }],
+  reply: [
+    { type: 'reply', id: 1, ok: true, value: { checkpointPath: 'm', step: 3, seconds: 1.5, heldoutBpc: null, files: 2, cancelled: false } },
+    { type: 'reply', id: 1, ok: false, error: 'no files', code: 'noFiles' },
+  ],
+  didReadCorpus: [{ type: 'didReadCorpus', id: 1, summary: 's', skipped: { binary: 0, tooLarge: 0, generated: 1, secret: 2, invalidUtf8: 0 }, trainChars: 10, resumedAtStep: null, adjusted: 'hidden size 2048 …' }],
+  didProgress: [{ type: 'didProgress', id: 1, step: 2, seconds: 1, budgetLeft: 3, charsPerSecond: 100, trainBpc: 4.5 }],
+  didEvaluate: [{ type: 'didEvaluate', id: 1, point: { step: 2, seconds: 1, trainBpc: 4, heldoutBpc: 3.9 } }],
+  didSample: [{ type: 'didSample', id: 1, step: 2, text: 'int\n' }],
+  didSave: [{ type: 'didSave', id: 1, step: 2, path: '/x' }],
+};
+
+const engine: Samples<HostToEngine | EngineToHost> = {
+  load: [{ type: 'load', id: 1, cancelled, path: '/m', workspace: null }, { type: 'load', id: 1, cancelled, path: '/m', workspace: files }],
+  complete: [{ type: 'complete', id: 2, cancelled, request: { uri: 'file:///a.c', version: 3, length: 10, offset: 4, options: DEFAULT_COMPLETION_OPTIONS } }],
+  inspect: [{ type: 'inspect', id: 3, cancelled, request: { uri: 'file:///a.c', version: 3, length: 10, start: 0, end: 5, cell, cache: false } }],
+  discoverCells: [{ type: 'discoverCells', id: 4, cancelled, request: files }],
+  didOpen: [{ type: 'didOpen', uri: 'file:///a.c', version: 1, text: 'int' }],
+  didChange: [{ type: 'didChange', uri: 'file:///a.c', version: 2, changes: [{ offset: 1, length: 1, text: 'x' }] }],
+  didClose: [{ type: 'didClose', uri: 'file:///a.c' }],
+  ready: [{ type: 'ready', protocolVersion: 2 }],
+  reply: [
+    { type: 'reply', id: 3, ok: true, value: inspected },
+    { type: 'reply', id: 4, ok: true, value: { chars: 10, files: 1, ranking: { if: [{ layer: 0, index: 1, score: 0.9, sign: 1 }], comment: [], string: [], depth: [], column: [] } } },
+    { type: 'reply', id: 1, ok: true, value: { path: '/m', step: 3, hidden: 16, layers: 2, heldoutBpc: null } },
+    { type: 'reply', id: 1, ok: true, value: null },
+    { type: 'reply', id: 2, ok: true, value: [{ text: 'x)', probability: 0.5 }] },
+    { type: 'reply', id: 2, ok: false, error: 'e', code: 'outOfSync' },
+  ],
+};
+
+const panel: Samples<HostToPanel | PanelToHost> = {
+  showMessage: [{ type: 'showMessage', text: 'Open a file' }],
+  showCells: [{ type: 'showCells', layers: 2, hidden: 16, named: [{ label: 'if', title: 'if-statement cell', layer: 1, index: 3, score: 0.8, measure: 'AUC' }], status: '', cell: { ...cell, kind: 'cell' } }],
+  showText: [{ type: 'showText', fileName: 'a.c', text: 'int', start: 0, cell, note: '', ...inspected }],
+  ready: [{ type: 'ready' }],
+  pickCell: [{ type: 'pickCell', cell }],
+  reveal: [{ type: 'reveal', offset: 2 }],
+};
+
+describe('protocols', () => {
+  for (const [name, samples] of Object.entries({ train, engine, panel })) {
+    it(`every ${name} message survives structuredClone`, () => {
+      for (const m of Object.values(samples).flat()) assert.deepEqual(structuredClone(m), m);
+    });
+  }
+});
