@@ -6,9 +6,7 @@
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { CellDiscovery } from '../protocol/engineProtocol';
-import type { CellRef } from '../protocol/engineProtocol';
-import type { CompletionOptions, InspectResult, ModelInfo, Suggestion, TextChange } from '../protocol/engineProtocol';
+import type { CellDiscovery, CellRef, CompletionOptions, InspectResult, ModelInfo, Suggestion, TextChange } from '../protocol/engineProtocol';
 import type { FileSelection } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { EngineClient } from './engineClient';

@@ -92,24 +92,32 @@ export class EngineService {
     }
     const checkpoint = loadCheckpointFile(path);
     const model = modelFromCheckpoint(checkpoint, Arena.create(this.simd?.wasm));
-    const { step, history } = checkpoint.training;
-    const info = { path, step, hidden: model.config.hidden, layers: model.config.layers, heldoutBpc: history[history.length - 1]?.heldoutBpc ?? null };
-    const last = this.loaded, selection = JSON.stringify(workspace);
-    const sameVocabulary = last !== undefined && last.model.vocabulary.chars.join('') === model.vocabulary.chars.join('');
-    const documents = sameVocabulary ? last.documents : this.newDocumentCache(model);
-    if (!sameVocabulary || last.workspace !== selection) documents.workspace = workspaceFileCounts(model, workspace);
-    const helper = this.simd && (await StepHelper.start(model, this.simd.distDir)); // after all that can fail
-    await this.unload();
-    this.loaded = { model, helper, cache: new StateCache(model), documents, workspace: selection, info };
-    return info;
+    const helper = this.simd && (await StepHelper.start(model, this.simd.distDir));
+    // From here to the swap nothing awaits, so that no edit arriving meanwhile misses the counts the new model keeps.
+    let loaded: LoadedModel;
+    try {
+      const { step, history } = checkpoint.training;
+      const info = { path, step, hidden: model.config.hidden, layers: model.config.layers, heldoutBpc: history[history.length - 1]?.heldoutBpc ?? null };
+      const last = this.loaded, selection = JSON.stringify(workspace);
+      const sameVocabulary = last !== undefined && last.model.vocabulary.chars.join('') === model.vocabulary.chars.join('');
+      const documents = sameVocabulary ? last.documents : this.newDocumentCache(model);
+      if (!sameVocabulary || last.workspace !== selection) documents.workspace = workspaceFileCounts(model, workspace);
+      loaded = { model, helper, cache: new StateCache(model), documents, workspace: selection, info };
+    } catch (err) {
+      await release({ model, helper });
+      throw err;
+    }
+    const last = this.loaded;
+    this.loaded = loaded;
+    await release(last);
+    return loaded.info;
   }
 
-  /** Drops the model: its helper thread stopped first, then its arena. */
+  /** Drops the model. */
   private async unload(): Promise<void> {
     const last = this.loaded;
     this.loaded = undefined;
-    await last?.helper?.dispose();
-    last?.model.arena.dispose();
+    await release(last);
   }
 
   /** A document cache for `model`'s vocabulary, holding every mirrored document as another document. */
@@ -120,9 +128,9 @@ export class EngineService {
   }
 
   private complete(request: CompletionRequest, stale: () => boolean): Suggestion[] {
-    const { model, cache, documents } = this.model(), { uri, offset, options } = request, text = this.document(request);
+    const { model, helper, cache, documents } = this.model(), { uri, offset, options } = request, text = this.document(request);
     const levels = options.cache ? documents.levelsAt(uri, text, offset, (other) => this.docs.get(other)?.text) : [];
-    return suggest(model, cache, levels, uri, text, offset, options, stale, this.model().helper?.step);
+    return suggest(model, cache, levels, uri, text, offset, options, stale, helper?.step);
   }
 
   private inspect(request: InspectRequest, stale: () => boolean): InspectResult {
@@ -154,6 +162,8 @@ export class EngineService {
 
   /** Ranks the cells on the workspace's code; the result is kept beside the model file, for its step. */
   private async discover(request: FileSelection, stale: () => boolean): Promise<CellDiscovery> {
+    // The labeler first: a model replaced while it starts has given up its arena, so the model is taken after.
+    const labeler = await (this.labeler ??= SyntaxLabeler.create(this.assets));
     const { model, info } = this.model();
     const cacheFile = `${info.path}.cells.json`;
     try {
@@ -163,8 +173,7 @@ export class EngineService {
       // no usable cache: discover
     }
     const files = discoveryFiles(readCorpus(request.roots, request).files);
-    this.labeler ??= SyntaxLabeler.create(this.assets);
-    const found = await discoverCells(model, await this.labeler, files, DISCOVERY_CHARS, stale);
+    const found = await discoverCells(model, labeler, files, DISCOVERY_CHARS, stale);
     if (!found) throw new WorkerError('cancelled', 'cancelled');
     fs.writeFileSync(cacheFile, JSON.stringify({ step: info.step, ...found }));
     return found;
@@ -196,6 +205,12 @@ export class EngineService {
       this.post({ type: 'reply', id, ok: false, error: err instanceof Error ? err.message : String(err), code });
     }
   }
+}
+
+/** Ends a model that is no longer held: its helper thread stopped first, then its arena. */
+async function release(loaded: Pick<LoadedModel, 'model' | 'helper'> | undefined): Promise<void> {
+  await loaded?.helper?.dispose();
+  loaded?.model.arena.dispose();
 }
 
 /** The workspace level's counts from the workspace's files; null without a workspace or usable files. */

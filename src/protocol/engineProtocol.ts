@@ -41,7 +41,6 @@ export interface CellDiscovery {
   ranking: CellRanking;
 }
 
-
 /** The model the engine holds, as the host shows it. */
 export interface ModelInfo {
   path: string;

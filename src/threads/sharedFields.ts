@@ -23,10 +23,13 @@ export type Addresses<F extends Fields> = { [K in keyof F]: number };
 /** Each field as a typed view. */
 export type Views<F extends Fields> = { [K in keyof F]: InstanceType<(typeof ARRAYS)[F[K]['kind']]> };
 
+/** The whole floats a field takes (the arena allocates floats, 16-byte aligned). */
+const floatsOf = (f: Field) => Math.ceil((f.length * ARRAYS[f.kind].BYTES_PER_ELEMENT) / 4);
+
 /** Allocates every field in `arena`; returns their addresses and this thread's views. */
 export function allocateFields<F extends Fields>(arena: Arena, fields: F): { at: Addresses<F>; views: Views<F> } {
   const at = {} as Record<string, number>;
-  for (const [name, f] of Object.entries(fields)) at[name] = arena.floats(Math.ceil((f.length * ARRAYS[f.kind].BYTES_PER_ELEMENT) / 4)).byteOffset;
+  for (const [name, f] of Object.entries(fields)) at[name] = arena.floats(floatsOf(f)).byteOffset;
   return { at: at as Addresses<F>, views: viewFields(arena, fields, at as Addresses<F>) };
 }
 
@@ -34,7 +37,7 @@ export function allocateFields<F extends Fields>(arena: Arena, fields: F): { at:
 export function viewFields<F extends Fields>(arena: Arena, fields: F, at: Addresses<F>): Views<F> {
   const views = {} as Record<string, unknown>;
   for (const [name, f] of Object.entries(fields)) {
-    const floats = arena.floatsAt(at[name], Math.ceil((f.length * ARRAYS[f.kind].BYTES_PER_ELEMENT) / 4));
+    const floats = arena.floatsAt(at[name], floatsOf(f));
     views[name] = f.kind === 'f32' ? floats : new ARRAYS[f.kind](floats.buffer as ArrayBuffer, floats.byteOffset, f.length);
   }
   return views as Views<F>;

@@ -59,9 +59,9 @@ export class Trainer {
   }
 
   /** A new model in `arena` (which the caller owns, and disposes after this trainer). */
-  static fresh(train: string, heldOut: string[], s: TrainSettings, arena: Arena): Trainer {
+  static fresh(train: string, heldOut: string[], s: TrainSettings, arena: Arena, vocabulary = Vocabulary.fromText(train)): Trainer {
     const rng = new Rng(s.seed);
-    const model = createModel(Vocabulary.fromText(train), s.hidden, s.layers, rng, arena);
+    const model = createModel(vocabulary, s.hidden, s.layers, rng, arena);
     const stats: TrainingStats = {
       batch: s.batch, steps: s.steps, lr: s.lr, step: 0, charsSeen: 0, seconds: 0, cursor: 0, rng: rng.state(), history: [],
     };

@@ -53,18 +53,21 @@ export class TrainingSession {
     if (resumeFrom) checkResumable(resumeFrom, plan.asked, plan.checkpointPath);
     const corpus = readCorpus(plan.roots, plan.files);
     const { train, heldOut } = splitText(corpus);
-    let settings = plan.settings, adjusted: string | null = null;
-    if (!resumeFrom) {
-      const fit = fitHiddenSize({ vocab: Vocabulary.fromText(train).size, hidden: settings.hidden, layers: settings.layers }, settings.batch, settings.steps, plan.threads);
-      settings = { ...settings, hidden: fit.hidden };
-      adjusted = fit.reduced;
-    }
     const arena = Arena.create(simd?.wasm);
-    const trainer = resumeFrom ? Trainer.resume(resumeFrom, train, heldOut, arena) : Trainer.fresh(train, heldOut, settings, arena);
+    let trainer: Trainer, adjusted: string | null = null;
+    if (resumeFrom) {
+      trainer = Trainer.resume(resumeFrom, train, heldOut, arena);
+    } else {
+      const s = plan.settings, vocabulary = Vocabulary.fromText(train);
+      const fit = fitHiddenSize({ vocab: vocabulary.size, hidden: s.hidden, layers: s.layers }, s.batch, s.steps, plan.threads);
+      adjusted = fit.reduced;
+      trainer = Trainer.fresh(train, heldOut, { ...s, hidden: fit.hidden }, arena, vocabulary);
+    }
     try {
       if (simd) await trainer.useThreads(plan.threads, simd.distDir);
     } catch (err) {
       await trainer.dispose();
+      arena.dispose();
       throw err;
     }
     return new TrainingSession(trainer, arena, corpus, train.length, resumeFrom ? resumeFrom.training.step : null, adjusted, plan.checkpointPath);
