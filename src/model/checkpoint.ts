@@ -5,7 +5,8 @@
 //   header length         u32 LE
 //   header                UTF-8 JSON: config, vocabulary, training statistics, slab sizes
 //   padding               zero bytes to a multiple of 4
-//   slabs                 float32 LE: parameters, then Adam's m and v (same layout)
+//   slabs                 float32 LE: parameters, then Adam's m and v (same layout), then the
+//                         training streams' carried state (format 2; format 1 has none)
 //   checksum              u32 LE, CRC-32 of every byte before it
 //
 // Decoding checks everything before trusting anything: a truncated, tampered, foreign or newer
@@ -15,7 +16,7 @@ import { crc32 } from '../util/crc32';
 import { paramCount, type ModelConfig } from './params';
 
 const MAGIC = 'CELLSCOP';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const PREAMBLE = 16; // magic + version + header length
 
 /** A point in the learning curve. */
@@ -46,6 +47,7 @@ export interface Checkpoint {
   params: Float32Array; // parameter slab
   adamM: Float32Array; // Adam first moments
   adamV: Float32Array; // Adam second moments
+  state: Float32Array; // [L, 2, batch, H] each training stream's h, then c, at `cursor` (empty: start from zero)
 }
 
 interface Header {
@@ -53,6 +55,7 @@ interface Header {
   vocabulary: string[];
   training: TrainingStats;
   paramCount: number;
+  stateCount?: number; // format 2
 }
 
 export class CheckpointError extends Error {
@@ -64,19 +67,19 @@ export function encodeCheckpoint(cp: Checkpoint): Uint8Array {
   for (const [what, slab] of [['params', cp.params], ['adamM', cp.adamM], ['adamV', cp.adamV]] as const) {
     if (slab.length !== n) throw new Error(`checkpoint ${what} has ${slab.length} values, the model needs ${n}`);
   }
-  const header: Header = { config: cp.config, vocabulary: cp.vocabulary, training: cp.training, paramCount: n };
+  const header: Header = { config: cp.config, vocabulary: cp.vocabulary, training: cp.training, paramCount: n, stateCount: cp.state.length };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const dataStart = align4(PREAMBLE + json.length);
-  const bytes = new Uint8Array(dataStart + 3 * n * 4 + 4);
+  const bytes = new Uint8Array(dataStart + (3 * n + cp.state.length) * 4 + 4);
   const view = new DataView(bytes.buffer);
   bytes.set(new TextEncoder().encode(MAGIC), 0);
   view.setUint32(8, FORMAT_VERSION, true);
   view.setUint32(12, json.length, true);
   bytes.set(json, PREAMBLE);
-  [cp.params, cp.adamM, cp.adamV].forEach((slab, s) => {
-    const base = dataStart + s * n * 4;
-    for (let i = 0; i < n; i++) view.setFloat32(base + i * 4, slab[i], true);
-  });
+  let at = dataStart;
+  for (const slab of [cp.params, cp.adamM, cp.adamV, cp.state]) {
+    for (let i = 0; i < slab.length; i++, at += 4) view.setFloat32(at, slab[i], true);
+  }
   view.setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);
   return bytes;
 }
@@ -95,7 +98,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   if (version > FORMAT_VERSION) {
     fail(`written by a newer Cellscope (format ${version}; this one reads up to ${FORMAT_VERSION})`, 'Update Cellscope to load it');
   }
-  if (version !== FORMAT_VERSION) fail(`unknown model format ${version}`, retrain);
+  if (version < 1) fail(`unknown model format ${version}`, retrain);
   const headerLength = view.getUint32(12, true);
   if (PREAMBLE + headerLength + 4 > bytes.length) fail('the file is truncated', retrain);
   const stored = view.getUint32(bytes.length - 4, true);
@@ -112,17 +115,17 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
   const valid = config && [config.vocab, config.hidden, config.layers].every((d) => Number.isInteger(d) && d > 0) &&
     Array.isArray(header.vocabulary) && header.vocabulary.length === config.vocab - 1 && header.training !== undefined;
   if (!valid) fail('its header is incomplete', retrain);
-  const n = paramCount(config);
-  const dataStart = align4(PREAMBLE + headerLength);
-  if (header.paramCount !== n || dataStart + 3 * n * 4 + 4 !== bytes.length) {
+  const n = paramCount(config), stateCount = version === 1 ? 0 : header.stateCount;
+  let at = align4(PREAMBLE + headerLength);
+  if (header.paramCount !== n || !Number.isInteger(stateCount) || at + (3 * n + stateCount!) * 4 + 4 !== bytes.length) {
     fail('its size does not match its model configuration', retrain);
   }
-  const slab = (s: number): Float32Array => {
-    const out = new Float32Array(n), base = dataStart + s * n * 4;
-    for (let i = 0; i < n; i++) out[i] = view.getFloat32(base + i * 4, true);
+  const slab = (length: number): Float32Array => {
+    const out = new Float32Array(length);
+    for (let i = 0; i < length; i++, at += 4) out[i] = view.getFloat32(at, true);
     return out;
   };
-  return { config, vocabulary: header.vocabulary, training: header.training, params: slab(0), adamM: slab(1), adamV: slab(2) };
+  return { config, vocabulary: header.vocabulary, training: header.training, params: slab(n), adamM: slab(n), adamV: slab(n), state: slab(stateCount!) };
 }
 
 function align4(n: number): number {

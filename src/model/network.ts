@@ -183,11 +183,3 @@ export function carryState(acts: Activations): void {
     a.c0.set(a.c.subarray(last, last + BH));
   }
 }
-
-/** Zeroes the carried states (a new stream, or a wrap to the corpus start). */
-export function resetState(acts: Activations): void {
-  for (const a of acts.layers) {
-    a.h0.fill(0);
-    a.c0.fill(0);
-  }
-}

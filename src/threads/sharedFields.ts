@@ -26,19 +26,22 @@ export type Views<F extends Fields> = { [K in keyof F]: InstanceType<(typeof ARR
 /** The whole floats a field takes (the arena allocates floats, 16-byte aligned). */
 const floatsOf = (f: Field) => Math.ceil((f.length * ARRAYS[f.kind].BYTES_PER_ELEMENT) / 4);
 
-/** Allocates every field in `arena`; returns their addresses and this thread's views. */
+/** Allocates every field in `arena`; returns their addresses (for a SIMD arena's other threads) and this thread's views. */
 export function allocateFields<F extends Fields>(arena: Arena, fields: F): { at: Addresses<F>; views: Views<F> } {
-  const at = {} as Record<string, number>;
-  for (const [name, f] of Object.entries(fields)) at[name] = arena.floats(floatsOf(f)).byteOffset;
-  return { at: at as Addresses<F>, views: viewFields(arena, fields, at as Addresses<F>) };
+  const at = {} as Record<string, number>, views = {} as Record<string, unknown>;
+  for (const [name, f] of Object.entries(fields)) {
+    const floats = arena.floats(floatsOf(f));
+    at[name] = floats.byteOffset;
+    views[name] = asField(floats, f);
+  }
+  return { at: at as Addresses<F>, views: views as Views<F> };
 }
 
 /** Views of fields another thread allocated, at `at`. */
 export function viewFields<F extends Fields>(arena: Arena, fields: F, at: Addresses<F>): Views<F> {
   const views = {} as Record<string, unknown>;
-  for (const [name, f] of Object.entries(fields)) {
-    const floats = arena.floatsAt(at[name], floatsOf(f));
-    views[name] = f.kind === 'f32' ? floats : new ARRAYS[f.kind](floats.buffer as ArrayBuffer, floats.byteOffset, f.length);
-  }
+  for (const [name, f] of Object.entries(fields)) views[name] = asField(arena.floatsAt(at[name], floatsOf(f)), f);
   return views as Views<F>;
 }
+
+const asField = (floats: Float32Array, f: Field) => (f.kind === 'f32' ? floats : new ARRAYS[f.kind](floats.buffer as ArrayBuffer, floats.byteOffset, f.length));

@@ -1,6 +1,6 @@
-// Data-parallel training across threads: the batch's streams are cut into shards, which the
-// main thread and helper threads (shardWorker.ts) claim one at a time (shardRunner.ts), all in
-// the trainer's arena: the parameters, the batch's ids and the streams' carried state are read
+// A training step's batch, on this thread alone or across threads: the batch's streams are cut
+// into shards, which the main thread and any helper threads (shardWorker.ts) claim one at a
+// time (shardRunner.ts), all in the trainer's arena: the parameters, the batch's ids and the streams' carried state are read
 // where they are, each thread sums the gradients of its shards into its own buffer, and the
 // main thread adds those up before clipping and Adam. Claiming, not a fixed split: the cores of
 // a virtual machine, or of a laptop running an editor, are rarely equally fast.
@@ -37,33 +37,39 @@ interface Helper {
 }
 
 export class ShardPool {
-  private constructor(
-    private readonly helpers: Helper[],
-    private readonly runner: ShardRunner, // this thread's
-    private readonly arena: Arena,
-    readonly shared: SharedBatch,
-  ) {}
+  readonly shared: SharedBatch; // the batch's ids and carried state, which every thread reads
+  private readonly at: Addresses<ReturnType<typeof batchFields>>;
+  private runner: ShardRunner; // this thread's
+  private helpers: Helper[] = [];
 
   /**
-   * Starts `threads − 1` helpers from `distDir`/trainShard.js for a batch of `batch` streams ×
-   * `steps`, whose gradients this thread accumulates into `grads`; the parameters and `grads`
-   * live in `arena`, which must be a SIMD arena (its memory is what the threads share).
+   * Steps over a batch of `batch` streams × `steps` on this thread alone, accumulating the
+   * gradients into `grads`; the parameters and `grads` live in `arena`.
    */
-  static async start(arena: Arena, params: Float32Array, grads: Float32Array, config: ModelConfig, batch: number, steps: number, threads: number, distDir: string): Promise<ShardPool> {
-    const sizes = shardSizes(batch, threads), shared = allocateFields(arena, batchFields(config, batch, steps));
-    const helpers: Helper[] = [];
+  constructor(private readonly arena: Arena, private readonly params: Float32Array, private readonly grads: Float32Array, private readonly config: ModelConfig, batch: number, private readonly steps: number) {
+    const fields = allocateFields(arena, batchFields(config, batch, steps));
+    this.shared = fields.views;
+    this.at = fields.at;
+    this.runner = this.ownRunner(shardSizes(batch, 1));
+  }
+
+  /**
+   * Adds `threads − 1` helpers from `distDir`/trainShard.js; `arena` must be a SIMD arena (its
+   * memory is what the threads share).
+   */
+  async useThreads(threads: number, distDir: string): Promise<void> {
+    const { arena, params, config, steps } = this, batch = this.shared.inputs.length / steps, sizes = shardSizes(batch, threads);
     try {
       for (let h = 1; h < threads; h++) {
         const own = allocateFields(arena, helperFields(params.length));
-        const setup: ShardSetup = { config, batch, steps, sizes, params: arena.address(params), shared: shared.at, own: own.at };
-        helpers.push({ channel: await AtomicsChannel.start(arena, path.join(distDir, 'trainShard.js'), 'training thread', setup), own: own.views });
+        const setup: ShardSetup = { config, batch, steps, sizes, params: arena.address(params), shared: this.at, own: own.at };
+        this.helpers.push({ channel: await AtomicsChannel.start(arena, path.join(distDir, 'trainShard.js'), 'training thread', setup), own: own.views });
       }
     } catch (err) {
-      await Promise.all(helpers.map((h) => h.channel.dispose()));
+      await this.dispose();
       throw err;
     }
-    const runner = new ShardRunner(arena, paramViews(params, config), paramViews(grads, config), config, shared.views, sizes, steps);
-    return new ShardPool(helpers, runner, arena, shared.views);
+    this.runner = this.ownRunner(sizes);
   }
 
   get helperCount(): number {
@@ -73,9 +79,9 @@ export class ShardPool {
   /**
    * One step over the batch in `shared` (inputs and targets filled): sets the helpers going,
    * runs shards here until none is left, waits for the helpers and adds their gradients into
-   * `grads` (this thread's, zeroed by the caller). Returns the batch's mean loss.
+   * `grads` (zeroed by the caller). Returns the batch's mean loss.
    */
-  step(grads: Float32Array): number {
+  step(): number {
     this.shared.claim[0] = 0;
     const jobs = this.helpers.map((h) => h.channel.go());
     let loss = this.runner.runClaimed();
@@ -83,13 +89,19 @@ export class ShardPool {
       const result = h.channel.wait(jobs[i], HELPER_TIMEOUT_MS);
       if (result === 'timeout') throw new Error(`a training thread has not answered for ${HELPER_TIMEOUT_MS / 1000} s`);
       if (result === 'failed') throw new Error('a training thread failed (its error is on stderr)');
-      this.arena.kernels.addInto(grads, h.own.grads);
+      this.arena.kernels.addInto(this.grads, h.own.grads);
       loss += h.own.loss[0];
     });
     return loss;
   }
 
   async dispose(): Promise<void> {
-    await Promise.all(this.helpers.map((h) => h.channel.dispose()));
+    const helpers = this.helpers;
+    this.helpers = [];
+    await Promise.all(helpers.map((h) => h.channel.dispose()));
+  }
+
+  private ownRunner(sizes: number[]): ShardRunner {
+    return new ShardRunner(this.arena, paramViews(this.params, this.config), paramViews(this.grads, this.config), this.config, this.shared, sizes, this.steps);
   }
 }

@@ -26,9 +26,9 @@ export type SharedBatch = Views<ReturnType<typeof batchFields>>;
 // the end of a step; 8 rather than 4 builds layer 0's per-token table half as often.
 const SHARD_STREAMS = 8;
 
-/** Shard sizes: `batch` streams in even shards of about SHARD_STREAMS, at least one per thread. */
+/** Shard sizes: `batch` streams in even shards of about SHARD_STREAMS, at least one per thread; one shard on one thread. */
 export function shardSizes(batch: number, threads: number): number[] {
-  const n = Math.min(batch, Math.max(threads, Math.round(batch / SHARD_STREAMS)));
+  const n = threads === 1 ? 1 : Math.min(batch, Math.max(threads, Math.round(batch / SHARD_STREAMS)));
   return Array.from({ length: n }, (_, s) => Math.floor((batch * (s + 1)) / n) - Math.floor((batch * s) / n));
 }
 

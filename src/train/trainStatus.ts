@@ -1,5 +1,7 @@
 // The words the training UI shows, as pure functions so that tests can pin them: the status
-// bar text in each state and the progress notification's line.
+// bar text in each state, the progress notification's line and the log's.
+
+import type { TrainNotification } from './trainClient';
 
 export type TrainState =
   | { kind: 'idle' } // no model yet
@@ -36,4 +38,20 @@ export function progressText(heldoutBpc: number | null, charsPerSecond: number, 
   const clock = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
   const bpc = heldoutBpc === null ? 'held-out bpc not measured yet' : `held-out ${heldoutBpc.toFixed(2)} bpc`;
   return `${bpc} · ${Math.round(charsPerSecond).toLocaleString('en')} chars/s · ${clock} left`;
+}
+
+/** The log's line for what the training worker reports. */
+export function logLine(n: TrainNotification): string {
+  switch (n.type) {
+    case 'didReadCorpus':
+      return `${n.summary}; ${n.trainChars.toLocaleString('en')} training characters${n.resumedAtStep === null ? '' : `; resuming at step ${n.resumedAtStep}`}`;
+    case 'didProgress':
+      return `step ${n.step}: ${Math.round(n.charsPerSecond)} chars/s, train ${n.trainBpc.toFixed(3)} bpc`;
+    case 'didEvaluate':
+      return `step ${n.point.step}: held-out ${n.point.heldoutBpc ?? 'n/a'} bpc`;
+    case 'didSample':
+      return `sample at step ${n.step}:\n${n.text}`;
+    case 'didSave':
+      return `saved ${n.path} (step ${n.step})`;
+  }
 }

@@ -8,14 +8,11 @@ import { adamStep, clipGradients, DEFAULT_ADAM, type AdamState } from '../model/
 import type { Arena } from '../model/arena';
 import type { Checkpoint, TrainingStats } from '../model/checkpoint';
 import { createModel, modelFromCheckpoint, type Model } from '../model/model';
-import { carryState, createActivations, networkBackward, networkForward, networkLoss, resetState, type Activations } from '../model/network';
-import { paramViews, type ParamViews } from '../model/params';
 import { sampleText } from '../model/sampler';
 import { Vocabulary } from '../model/vocabulary';
 import { Rng } from '../util/rng';
 import { evaluateDocuments, heldOutSample, type ScoredDocument } from './evaluate';
 import { ShardPool } from './shardPool';
-import { carriedRows } from './shardRunner';
 import { StreamBatcher } from './streamBatcher';
 import { CorpusError } from '../files/corpus';
 
@@ -33,15 +30,13 @@ export const HELDOUT_SAMPLE_CHARS = 60_000;
 
 export class Trainer {
   readonly grads: Float32Array; // parameter layout
-  private readonly d: ParamViews; // named views into grads
   private readonly adam: AdamState;
-  private acts: Activations | undefined; // the whole batch, on one thread (made at its first step)
-  private pool: ShardPool | undefined; // or shards of it, on several
+  private readonly pool: ShardPool; // the batch, on one thread or several
   private readonly batcher: StreamBatcher;
   private readonly heldOut: ScoredDocument[]; // about HELDOUT_SAMPLE_CHARS to score
   private readonly rng: Rng;
 
-  private constructor(readonly model: Model, train: string, heldOut: string[], readonly stats: TrainingStats, adamM?: Float32Array, adamV?: Float32Array) {
+  private constructor(readonly model: Model, train: string, heldOut: string[], readonly stats: TrainingStats, resumed?: Checkpoint) {
     const ids = model.vocabulary.encode(train);
     const batch = StreamBatcher.fittingBatch(ids.length, stats.batch, stats.steps);
     if (batch < 1) {
@@ -50,10 +45,12 @@ export class Trainer {
     stats.batch = batch;
     this.batcher = new StreamBatcher(ids, batch, stats.steps, stats.cursor);
     this.grads = model.arena.floats(model.params.length);
-    this.d = paramViews(this.grads, model.config);
     // The moments go where the SIMD Adam reaches them (a checkpoint's are copied in).
     const moments = (from?: Float32Array) => { const x = model.arena.floats(model.params.length); if (from) x.set(from); return x; };
-    this.adam = { m: moments(adamM), v: moments(adamV), step: stats.step };
+    this.adam = { m: moments(resumed?.adamM), v: moments(resumed?.adamV), step: stats.step };
+    this.pool = new ShardPool(model.arena, model.params, this.grads, model.config, batch, stats.steps);
+    // The streams go on from the state they had (on changed text, from a state as good as zero).
+    if (resumed?.state.length === this.pool.shared.state.length) this.pool.shared.state.set(resumed.state);
     this.heldOut = heldOutSample(heldOut, HELDOUT_SAMPLE_CHARS);
     this.rng = new Rng(stats.rng);
   }
@@ -70,53 +67,34 @@ export class Trainer {
 
   /** Continues a checkpoint's run on (possibly changed) text, with its vocabulary and settings. */
   static resume(cp: Checkpoint, train: string, heldOut: string[], arena: Arena): Trainer {
-    return new Trainer(modelFromCheckpoint(cp, arena), train, heldOut, { ...cp.training }, cp.adamM, cp.adamV);
+    return new Trainer(modelFromCheckpoint(cp, arena), train, heldOut, { ...cp.training }, cp);
   }
 
   /**
    * Spreads each step over `threads` threads (helpers from `distDir`/trainShard.js), when the
-   * model's arena runs the SIMD kernels (whose shared memory the helpers work in) and the batch has streams enough; one thread otherwise.
+   * model's arena runs the SIMD kernels (whose shared memory the helpers work in) and the batch
+   * has streams enough; one thread otherwise.
    */
   async useThreads(threads: number, distDir: string): Promise<void> {
-    if (threads < 2 || this.stats.batch < 2 || !this.model.arena.share || this.pool) return;
-    const pool = await ShardPool.start(this.model.arena, this.model.params, this.grads, this.model.config, this.stats.batch, this.stats.steps, threads, distDir);
-    // The streams' carried state moves to where every thread reads it.
-    const { batch: B } = this.stats, H = this.model.config.hidden;
-    this.acts?.layers.forEach((a, l) => {
-      carriedRows(pool.shared.state, l, 0, B, H).set(a.h0);
-      carriedRows(pool.shared.state, l, 1, B, H).set(a.c0);
-    });
-    this.acts = undefined;
-    this.pool = pool;
+    if (threads >= 2 && this.stats.batch >= 2 && this.model.arena.share && this.pool.helperCount === 0) await this.pool.useThreads(threads, distDir);
   }
 
   /** Threads each step runs on. */
   get threads(): number {
-    return 1 + (this.pool?.helperCount ?? 0);
+    return 1 + this.pool.helperCount;
   }
 
   /** Stops the helper threads, if any. */
-  async dispose(): Promise<void> {
-    await this.pool?.dispose();
-    this.pool = undefined;
+  dispose(): Promise<void> {
+    return this.pool.dispose();
   }
 
   /** One batch: forward, loss, backward, clip, Adam. Returns the batch's loss in bits/char. */
   step(): number {
     const { model, stats, pool } = this;
     this.grads.fill(0);
-    let loss: number;
-    if (pool) {
-      if (this.batcher.next(pool.shared.inputs, pool.shared.targets)) pool.shared.state.fill(0);
-      loss = pool.step(this.grads);
-    } else {
-      const acts = (this.acts ??= createActivations(model.arena, model.config, stats.batch, stats.steps));
-      if (this.batcher.next(acts.inputs, acts.targets)) resetState(acts);
-      networkForward(model.p, acts);
-      loss = networkLoss(acts);
-      networkBackward(this.d, model.p, acts);
-      carryState(acts);
-    }
+    if (this.batcher.next(pool.shared.inputs, pool.shared.targets)) pool.shared.state.fill(0);
+    const loss = pool.step();
     clipGradients(model.arena.kernels, this.grads, DEFAULT_ADAM.clipNorm);
     adamStep(model.arena.kernels, model.params, this.grads, this.adam, stats.lr);
     stats.step = this.adam.step;
@@ -140,7 +118,7 @@ export class Trainer {
     return {
       config: this.model.config, vocabulary: [...this.model.vocabulary.chars],
       training: { ...this.stats, history: [...this.stats.history] },
-      params: this.model.params, adamM: this.adam.m as Float32Array, adamV: this.adam.v as Float32Array,
+      params: this.model.params, adamM: this.adam.m as Float32Array, adamV: this.adam.v as Float32Array, state: this.pool.shared.state,
     };
   }
 }

@@ -13,7 +13,7 @@ import { decodeCheckpoint } from '../model/checkpoint';
 import type { FileSelection, TrainJob, TrainSummary } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { TrainClient, type TrainNotification } from './trainClient';
-import { progressText, statusText, statusTooltip, type TrainState } from './trainStatus';
+import { logLine, progressText, statusText, statusTooltip, type TrainState } from './trainStatus';
 
 const CHECKPOINT_FILE = 'model.cellscope';
 
@@ -120,7 +120,7 @@ export class TrainingController implements vscode.Disposable {
           if (n.type === 'didEvaluate') heldout = n.point.heldoutBpc;
           if (n.type === 'didProgress') progress.report({ message: progressText(heldout, n.charsPerSecond, n.budgetLeft) });
           if (n.type === 'didProgress' || n.type === 'didEvaluate') this.setState({ kind: 'training', bpc: heldout ?? (n.type === 'didProgress' ? n.trainBpc : null) });
-          this.logNote(n);
+          this.log.info(logLine(n));
           if (n.type === 'didSave') this.modelSaved.fire(n.path);
         };
         const summary = await (await this.worker()).train(job, abort.signal);
@@ -153,21 +153,6 @@ export class TrainingController implements vscode.Disposable {
       if ((await vscode.window.showErrorMessage(`Cellscope training failed: ${message}`, 'Show Log')) === 'Show Log') this.log.show();
     }
     return undefined;
-  }
-
-  private logNote(n: TrainNotification): void {
-    switch (n.type) {
-      case 'didReadCorpus':
-        return this.log.info(`${n.summary}; ${n.trainChars.toLocaleString('en')} training characters${n.resumedAtStep === null ? '' : `; resuming at step ${n.resumedAtStep}`}`);
-      case 'didProgress':
-        return this.log.info(`step ${n.step}: ${Math.round(n.charsPerSecond)} chars/s, train ${n.trainBpc.toFixed(3)} bpc`);
-      case 'didEvaluate':
-        return this.log.info(`step ${n.point.step}: held-out ${n.point.heldoutBpc ?? 'n/a'} bpc`);
-      case 'didSample':
-        return this.log.info(`sample at step ${n.step}:\n${n.text}`);
-      case 'didSave':
-        return this.log.info(`saved ${n.path} (step ${n.step})`);
-    }
   }
 
   private job(files: FileSelection, checkpointPath: string, fresh: boolean): TrainJob {

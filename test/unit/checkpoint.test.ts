@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, FORMAT_VERSION, type Checkpoint } from '../../src/model/checkpoint';
 import { loadCheckpointFile, saveCheckpointFile } from '../../src/files/checkpointFile';
 import { Trainer } from '../../src/train/trainer';
+import { crc32 } from '../../src/util/crc32';
 
 function sample(): Checkpoint {
   const trainer = Trainer.fresh('if (a) { b(); } /* c */\n'.repeat(20), [], { hidden: 8, layers: 2, batch: 2, steps: 8, lr: 1e-2, seed: 1 }, Arena.plain());
@@ -25,13 +26,28 @@ const refuses = (bytes: Uint8Array, pattern: RegExp) =>
   });
 
 describe('checkpoint format', () => {
-  it('round-trips config, vocabulary, statistics and all three slabs exactly', () => {
+  it('round-trips config, vocabulary, statistics and all four slabs exactly', () => {
     const cp = sample();
     const back = decodeCheckpoint(encodeCheckpoint(cp), 'x');
     assert.deepEqual(back.config, cp.config);
     assert.deepEqual(back.vocabulary, cp.vocabulary);
     assert.deepEqual(back.training, cp.training);
-    for (const k of ['params', 'adamM', 'adamV'] as const) assert.deepEqual(Array.from(back[k]), Array.from(cp[k]));
+    assert.equal(cp.state.length, 2 * 2 * 2 * 8); // [L, 2, B, H]
+    assert.ok(cp.state.some((x) => x !== 0));
+    for (const k of ['params', 'adamM', 'adamV', 'state'] as const) assert.deepEqual(Array.from(back[k]), Array.from(cp[k]));
+  });
+
+  it('reads format 1 (no carried state) as a model whose streams start from zero', () => {
+    const cp = sample(), bytes = encodeCheckpoint({ ...cp, state: new Float32Array(0) });
+    // Format 1's header had no stateCount: blank it out (JSON allows the spaces) and re-sign.
+    const text = new TextDecoder().decode(bytes), at = text.indexOf(',"stateCount":0');
+    bytes.fill(0x20, at, at + ',"stateCount":0'.length);
+    const view = new DataView(bytes.buffer);
+    view.setUint32(8, 1, true);
+    view.setUint32(bytes.length - 4, crc32(bytes.subarray(0, bytes.length - 4)), true);
+    const back = decodeCheckpoint(bytes, 'x');
+    assert.deepEqual(Array.from(back.params), Array.from(cp.params));
+    assert.equal(back.state.length, 0);
   });
 
   it('refuses a truncated file', () => {

@@ -61,10 +61,8 @@ describe('training', () => {
     }
   });
 
-  it('resumed from a checkpoint, trains on exactly as a run that never stopped: parameters, moments, step and cursor', () => {
-    // Streams one chunk long, so that every step starts them afresh: the carried LSTM state is
-    // not in the checkpoint (a resumed run's first chunk starts from zero), everything else is.
-    const text = TEXT.slice(0, SMALL.batch * (SMALL.steps + 1));
+  it('resumed from a checkpoint, trains on exactly as a run that never stopped: parameters, moments, carried state, step and cursor', () => {
+    const text = TEXT; // streams of several chunks: the state carried into the next is in the checkpoint
     const straight = Trainer.fresh(text, [], SMALL, Arena.plain()), first = Trainer.fresh(text, [], SMALL, Arena.plain());
     for (let i = 0; i < 5; i++) [straight.step(), first.step()];
     const resumed = Trainer.resume(decodeCheckpoint(encodeCheckpoint(first.checkpoint()), 'test.model'), text, [], Arena.plain());
@@ -73,6 +71,7 @@ describe('training', () => {
     assert.deepEqual(b.params, a.params);
     assert.deepEqual(b.adamM, a.adamM);
     assert.deepEqual(b.adamV, a.adamV);
+    assert.deepEqual(b.state, a.state);
     assert.deepEqual(b.training, a.training);
     assert.equal(b.training.step, 10);
   });
