@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   }
   // The figure of the issues: beams of up to 40 characters (not cut at line ends), width 7.
   const options: CompletionOptions = { ...DEFAULT_COMPLETION_OPTIONS, maxChars: 40, maxLines: 40, minProbability: 0, cache: !a['no-cache'] };
-  const corpus = readCorpus(corpusDir);
+  const corpus = await readCorpus(corpusDir);
   const { small, large } = latencyFiles(corpus.files.map((f) => f.text));
   const oneLine = 'n = list_len(head) + count_widgets(w, flags); '.repeat(5e6 / 48);
   const rng = new Rng(1), junk = Array.from({ length: 1 << 20 }, () => String.fromCharCode(rng.nextUint32() % 0x3000)).join('');

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     threads: { type: 'string', default: String(os.availableParallelism()) }, seconds: { type: 'string', default: '300' },
   } });
   const dist = path.resolve(__dirname, '..', 'dist');
-  const { train, heldOut } = splitText(readCorpus(a.corpus!));
+  const { train, heldOut } = splitText(await readCorpus(a.corpus!));
   const arena = Arena.create(simdBuild(dist));
   const trainer = Trainer.fresh(train, heldOut, { ...DEFAULT_TRAIN_SETTINGS, hidden: Number(a.hidden), lr: Number(a.lr) }, arena);
   await trainer.useThreads(Number(a.threads), dist);

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const { values: a, positionals } = parseArgs({ allowPositionals: true, options: { chars: { type: 'string', default: '300000' } } });
   const [modelFile, dir] = positionals;
   const model = modelFromCheckpoint(loadCheckpointFile(modelFile), Arena.create(simdBuild(path.resolve(__dirname, '..', 'dist')))), V = model.config.vocab;
-  const corpus = readCorpus(dir);
+  const corpus = await readCorpus(dir);
   const dev = corpus.files.filter((f) => !f.heldOut && isDevelopment(f.path));
   const workspace = workspaceCounts(model.vocabulary, corpus.files.filter((f) => !f.heldOut && !isDevelopment(f.path)).map((f) => f.text));
 

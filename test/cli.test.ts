@@ -3,18 +3,24 @@
 // does).
 
 import * as assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadCheckpointFile } from '../src/files/checkpointFile';
+import { encodeCheckpoint } from '../src/model/checkpoint';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
 const PROJECT = path.resolve(__dirname, 'fixtures', 'cproject');
 const TINY = ['--hidden', '16', '--layers', '1', '--batch', '4', '--steps', '16'];
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return runWith({}, ...args);
+}
+
+/** Runs the CLI with spawn options (a user, a shorter timeout: a hang fails the test instead of stalling it). */
+function runWith(options: { uid?: number; gid?: number; timeout?: number }, ...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, ...options });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -164,6 +170,61 @@ describe('cellscope CLI', function () {
       const before = fs.readFileSync(model);
       refused(run('train', PROJECT, '--out', model, '--hidden', '32'), /--hidden 16.*--fresh/);
       assert.deepEqual(fs.readFileSync(model), before);
+    });
+
+    it('special files: a .gitignore that is /dev/zero, a FIFO or a folder is passed over; a model path that is one is refused at once', () => {
+      const ws = fs.mkdtempSync(path.join(dir, 'special-'));
+      fs.cpSync(PROJECT, ws, { recursive: true });
+      fs.symlinkSync('/dev/zero', path.join(ws, '.gitignore'));
+      execFileSync('mkfifo', [path.join(ws, 'src', '.gitignore')]);
+      fs.mkdirSync(path.join(ws, 'lib', '.gitignore'), { recursive: true });
+      const r = runWith({ timeout: 10_000 }, 'train', ws, '--out', path.join(dir, 'special.model'), '--seconds', '0.5', ...TINY);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /8 files \(1 held out\)/);
+      execFileSync('mkfifo', [path.join(dir, 'fifo.model')]);
+      for (const file of ['/dev/zero', path.join(dir, 'fifo.model'), ws]) {
+        refused(runWith({ timeout: 10_000 }, 'sample', file), /cannot read the model \((not a regular file|a folder)/);
+      }
+    });
+
+    it('unreadable files and folders are skipped and counted, not fatal', function () {
+      // As root, permissions do not stop reads: run the CLI as nobody.
+      const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+      const ws = fs.mkdtempSync(path.join(dir, 'unreadable-'));
+      fs.cpSync(PROJECT, ws, { recursive: true });
+      fs.writeFileSync(path.join(ws, 'src', 'locked.c'), 'int locked;');
+      fs.chmodSync(path.join(ws, 'src', 'locked.c'), 0o000);
+      fs.mkdirSync(path.join(ws, 'private'));
+      fs.writeFileSync(path.join(ws, 'private', 'hidden.c'), 'int hidden;');
+      fs.chmodSync(path.join(ws, 'private'), 0o000);
+      for (const d of [dir, ws]) fs.chmodSync(d, 0o777);
+      const out = path.join(dir, 'unreadable.model');
+      const r = runWith({ ...asUser, timeout: 30_000 }, 'train', ws, '--out', out, '--seconds', '0.5', ...TINY);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /8 files \(1 held out\).* 2 unreadable or not regular/);
+      const e = runWith({ ...asUser, timeout: 30_000 }, 'eval', out, ws);
+      assert.equal(e.status, 0, e.stderr);
+    });
+
+    it('a model too large for the memory names the flag and the largest size that fits', () => {
+      refused(run('bench', '--corpus', PROJECT, '--hidden', '4096', '--seconds', '0.1'), /hidden size 4096 needs about 4\.\d GiB .*; the largest --hidden that fits is \d+\./);
+      refused(run('bench', '--corpus', PROJECT, '--layers', '16', '--batch', '4096', '--steps', '4096'), /even at hidden size 8.*lower the layers/);
+      const r = run('train', PROJECT, '--out', path.join(dir, 'big.model'), '--fresh', '--hidden', '2048', '--layers', '4', '--seconds', '0');
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /note: hidden size 2048 needs about .* training hidden size \d+ instead/);
+    });
+
+    it('--out where nothing can be written is refused before training', () => {
+      fs.writeFileSync(path.join(dir, 'a-file'), '');
+      refused(runWith({ timeout: 10_000 }, 'train', PROJECT, '--out', path.join(dir, 'a-file', 'm.model'), '--seconds', '600', ...TINY), /m\.model: the model cannot be saved there \(.*\)\. Choose a folder you can write to\./);
+    });
+
+    it('a crafted model (valid checksum, hostile header) is refused by every command, at once', () => {
+      const good = loadCheckpointFile(model), crafted = path.join(dir, 'crafted.model');
+      fs.writeFileSync(crafted, encodeCheckpoint({ ...good, training: { ...good.training, steps: 0 } }));
+      for (const args of [['eval', crafted, PROJECT], ['sample', crafted], ['train', PROJECT, '--out', crafted, '--seconds', '1']]) {
+        refused(runWith({ timeout: 10_000 }, ...args), /crafted\.model: its header is invalid \(training\.steps is 0, not a whole number from 1 to 4096\)/);
+      }
     });
 
     it('a mistyped flag or number', () => {

@@ -5,12 +5,14 @@
 
 import { beamSearch, runToMaxChars } from '../complete/beamSearch';
 import { StepHelper } from '../engine/stepHelper';
+import { fitHiddenSize } from '../config/settings';
 import { Arena } from '../model/arena';
 import { readContext, setRowState } from '../model/inference';
 import { createActivations, networkForward } from '../model/network';
+import { Vocabulary } from '../model/vocabulary';
 import { readCorpus, splitText } from '../files/corpus';
 import { DEFAULT_TRAIN_SETTINGS, Trainer } from '../train/trainer';
-import { numberFlag, parse, stringFlag } from './args';
+import { numberFlag, parse, stringFlag, UsageError } from './args';
 
 // The benchmark's model: the PyTorch reference's size (scripts/benchAnchor.js), twice the extension's default.
 const D = { ...DEFAULT_TRAIN_SETTINGS, hidden: 256 };
@@ -41,9 +43,14 @@ export async function benchCommand(args: string[], simd: Uint8Array | undefined)
     batch: numberFlag(p, 'batch', D.batch, 1, 4096), steps: numberFlag(p, 'steps', D.steps, 1, 4096),
   };
   const seconds = numberFlag(p, 'seconds', 30, 0, Infinity, false);
-  const { train, heldOut } = splitText(readCorpus(stringFlag(p, 'corpus') ?? '.'));
-  const arena = Arena.create(simd), trainer = Trainer.fresh(train, heldOut, settings, arena);
-  await trainer.useThreads(numberFlag(p, 'threads', 1, 1, 64), __dirname); // dist/cli.js sits beside dist/trainShard.js
+  const threadsAsked = numberFlag(p, 'threads', 1, 1, 64);
+  const { train, heldOut } = splitText(await readCorpus(stringFlag(p, 'corpus') ?? '.'));
+  const vocabulary = Vocabulary.fromText(train);
+  // A benchmark measures what was asked or nothing: a size that does not fit is refused up front.
+  const fit = fitHiddenSize({ vocab: vocabulary.size, hidden: settings.hidden, layers: settings.layers }, settings.batch, settings.steps, threadsAsked);
+  if (fit.tooLarge) throw new UsageError(`${fit.tooLarge}; the largest --hidden that fits is ${fit.hidden}.`);
+  const arena = Arena.create(simd), trainer = Trainer.fresh(train, heldOut, settings, arena, vocabulary);
+  await trainer.useThreads(threadsAsked, __dirname); // dist/cli.js sits beside dist/trainShard.js
   const { model, stats } = trainer;
 
   trainer.step(); // warm-up: lets V8 optimise the kernels before timing

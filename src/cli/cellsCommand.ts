@@ -22,7 +22,7 @@ export async function cellsCommand(args: string[], simd: Uint8Array | undefined)
   const p = parse('cells', args, { chars: { type: 'string' } }, ['MODEL', 'DIR']);
   const maxChars = numberFlag(p, 'chars', DISCOVERY_CHARS, 100, 100_000_000);
   const model = modelFromCheckpoint(loadCheckpointFile(p.positionals[0]), Arena.create(simd));
-  const files = discoveryFiles(readCorpus(p.positionals[1]).files);
+  const files = discoveryFiles((await readCorpus(p.positionals[1])).files);
   if (files.length === 0) throw new UsageError(`${p.positionals[1]} has no files in a language Cellscope can label (C, C++, JavaScript, TypeScript, Python, Go, Rust, Java).`);
   // The CLI runs as dist/cli.js: the package root is one folder up.
   const labeler = await SyntaxLabeler.create(bundledAssets(path.resolve(__dirname, '..')));

@@ -15,12 +15,12 @@ export const EVAL_HELP = `cellscope eval MODEL DIR [--chars N] [--no-cache]
   characters of them; all by default), with the document cache (the workspace's training files
   and each file's own text before each character) or, with --no-cache, of the LSTM alone.`;
 
-export function evalCommand(args: string[], simd: Uint8Array | undefined): void {
+export async function evalCommand(args: string[], simd: Uint8Array | undefined): Promise<void> {
   const p = parse('eval', args, { chars: { type: 'string' }, 'no-cache': { type: 'boolean' } }, ['MODEL', 'DIR']);
   const [modelFile, dir] = p.positionals;
   const chars = numberFlag(p, 'chars', Infinity, 2);
   const cp = loadCheckpointFile(modelFile);
-  const corpus = readCorpus(dir), heldOut = corpus.files.filter((f) => f.heldOut).map((f) => f.text);
+  const corpus = await readCorpus(dir), heldOut = corpus.files.filter((f) => f.heldOut).map((f) => f.text);
   if (heldOut.length === 0) throw new CorpusError(`${dir} has no held-out files (one file in ten, by a hash of its path, is held out); evaluate on a larger folder.`);
   const model = modelFromCheckpoint(cp, Arena.create(simd));
   // The workspace level: the training files, never the held-out ones.

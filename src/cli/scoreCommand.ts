@@ -28,7 +28,7 @@ export const SCORE_HELP = `cellscope score MODEL DIR [--lines 200] [--seed 1] [-
   measuring it: adds {"dynamic": {"bpc", "bpc_static", "ms_per_step"}} (a step: 64 characters)
   and types with the adapted model.`;
 
-export function scoreCommand(args: string[], simd: Uint8Array | undefined): void {
+export async function scoreCommand(args: string[], simd: Uint8Array | undefined): Promise<void> {
   const p = parse('score', args, {
     lines: { type: 'string' }, seed: { type: 'string' }, 'no-cache': { type: 'boolean' }, files: { type: 'string' }, 'min-probability': { type: 'string' },
     dynamic: { type: 'boolean' },
@@ -40,7 +40,7 @@ export function scoreCommand(args: string[], simd: Uint8Array | undefined): void
   const cache = !p.values['no-cache'];
   const options = { ...DEFAULT_COMPLETION_OPTIONS, cache, minProbability: numberFlag(p, 'min-probability', DEFAULT_COMPLETION_OPTIONS.minProbability, 0, 1, false) };
   const checkpoint = loadCheckpointFile(modelFile);
-  const corpus = readCorpus(dir);
+  const corpus = await readCorpus(dir);
   const scored = corpus.files.filter((f) => (on === 'dev' ? !f.heldOut && isDevelopment(f.path) : f.heldOut));
   if (scored.length === 0) throw new CorpusError(`${dir} has no ${on} files (one file in ten, by a hash of its path, is held out); score on a larger folder.`);
   const model = modelFromCheckpoint(checkpoint, Arena.create(simd));

@@ -1,9 +1,11 @@
 // Beam search over the model as completions use it (the LSTM mixed with the document cache,
 // model/mixture.ts): keep the `width` most probable continuations, extend each by every
 // character, keep the best `width` again. Scores are summed log-probabilities; each beam's own
-// characters extend the cache's context. A beam ends where the caller's `endsAt` says (before
-// or after a character) or at `maxChars`. Pure: no vscode, no I/O; the caller owns
-// cancellation through `shouldStop`.
+// characters extend the cache's context. A beam ends where the caller's `endsAt` rule says
+// (before or after a character) or at `maxChars`. A beam is a node pointing to its parent, and
+// the rule keeps a summary of its text, so that a step costs the same however long the beams
+// are (linear in maxChars). Pure: no vscode, no I/O; the caller owns cancellation through
+// `shouldStop`.
 
 import { carryRow, readContext, setRowState, type LstmState } from '../model/inference';
 import { Mixture, type CacheLevel } from '../model/mixture';
@@ -11,12 +13,21 @@ import { networkForward, scratchActivations, stepRows, type Activations } from '
 import { MAX_ORDER } from '../model/ngramCounts';
 import type { Model } from '../model/model';
 
-export interface BeamOptions {
+/**
+ * Where beams end, from a summary `S` of a beam's text kept a character at a time: whether a
+ * beam ends at `next`, 'before' it (not part of the text, as a newline), 'after' it (as a
+ * closing bracket), or 'no'. Asked only of the beams kept.
+ */
+export interface EndRule<S> {
+  start: S; // the summary of no text
+  extend(summary: S, ch: string): S;
+  endsAt(summary: S, next: string): BeamEnd;
+}
+
+export interface BeamOptions<S = unknown> {
   width: number; // beams kept per step (7, as Karpathy & Fei-Fei)
   maxChars: number; // hard cap on a beam's length
-  // Whether a beam with `text` so far ends at `next`: 'before' it (not part of the text, as a
-  // newline), 'after' it (as a closing bracket), or 'no'. Asked only of the beams kept.
-  endsAt: (text: string, next: string) => BeamEnd;
+  endsAt: EndRule<S>;
   shouldStop?: () => boolean; // checked between steps; true returns the beams so far
   step?: BeamStep; // how a step runs: stepHere unless another thread helps (engine/stepHelper.ts)
   cache?: readonly CacheLevel[]; // the document cache's levels, outermost first; none: the LSTM alone
@@ -45,20 +56,26 @@ export interface BeamResult {
   finished: boolean; // ended by endsAt
 }
 
-interface Beam {
-  chars: string[];
-  ids: number[]; // chars as ids
-  logprobs: number[];
+/** A beam's last character; the ones before it are its parent's. */
+interface BeamNode {
+  parent: BeamNode | null;
+  id: number;
+  logprob: number; // of the text up to and including this character
+}
+
+interface Beam<S> {
+  last: BeamNode | null; // null: no character yet
+  summary: S; // the end rule's, of the beam's text
   logprob: number;
   finished: boolean;
   row: number; // row of the step buffers holding this beam's state (unfinished beams)
 }
 
 /** Beams that never end before maxChars. */
-export const runToMaxChars = (): BeamEnd => 'no';
+export const runToMaxChars: EndRule<null> = { start: null, extend: () => null, endsAt: () => 'no' };
 
 /** The best continuations of `context` (text, or where reading it left the model), best first. */
-export function beamSearch(model: Model, context: string | BeamStart, opts: BeamOptions): BeamResult[] {
+export function beamSearch<S>(model: Model, context: string | BeamStart, opts: BeamOptions<S>): BeamResult[] {
   const V = model.config.vocab, width = opts.width;
   const start = typeof context === 'string' ? startOf(model, context) : context;
   const acts = scratchActivations(model, width, 1);
@@ -66,14 +83,15 @@ export function beamSearch(model: Model, context: string | BeamStart, opts: Beam
   const mixture = new Mixture(V, opts.cache ?? []);
   const logProbs = new Float64Array(V); // (V) of one beam's next character
   const recent = new Uint16Array(MAX_ORDER); // one beam's last ids: the cache's context
-  let beams: Beam[] = [{ chars: [], ids: [], logprobs: [], logprob: 0, finished: false, row: 0 }];
+  const rule = opts.endsAt;
+  let beams: Beam<S>[] = [{ last: null, summary: rule.start, logprob: 0, finished: false, row: 0 }];
   for (let len = 0; len < opts.maxChars && beams.some((b) => !b.finished); len++) {
     if (opts.shouldStop?.()) break;
     // The best `width` candidates: finished beams as they are, every one-character extension of
     // the others. Kept sorted by insertion; a tie keeps the earlier candidate (earlier beam, then
     // smaller id), so results are deterministic.
-    const best: { parent: Beam; id: number; logprob: number }[] = [];
-    const offer = (parent: Beam, id: number, logprob: number) => {
+    const best: { parent: Beam<S>; id: number; logprob: number }[] = [];
+    const offer = (parent: Beam<S>, id: number, logprob: number) => {
       if (best.length === width && logprob <= best[width - 1].logprob) return;
       let at = best.length < width ? best.length : width - 1;
       while (at > 0 && best[at - 1].logprob < logprob) at--;
@@ -85,11 +103,11 @@ export function beamSearch(model: Model, context: string | BeamStart, opts: Beam
         offer(b, -1, b.logprob);
         continue;
       }
-      mixture.logProbs(logProbs, acts.logits, b.row * V, recent, lastIds(recent, start.recent, b.ids));
+      mixture.logProbs(logProbs, acts.logits, b.row * V, recent, lastIds(recent, start.recent, b.last));
       // From 1: the unknown id is not a character worth suggesting.
       for (let v = 1; v < V; v++) offer(b, v, b.logprob + logProbs[v]);
     }
-    const next: Beam[] = [];
+    const next: Beam<S>[] = [];
     let row = 0;
     for (const cand of best) {
       if (cand.id < 0) {
@@ -97,10 +115,10 @@ export function beamSearch(model: Model, context: string | BeamStart, opts: Beam
         continue;
       }
       const parent = cand.parent, ch = model.vocabulary.char(cand.id);
-      const end = opts.endsAt(parent.chars.join(''), ch), finished = end !== 'no';
-      const beam: Beam = end === 'before'
+      const end = rule.endsAt(parent.summary, ch), finished = end !== 'no';
+      const beam: Beam<S> = end === 'before'
         ? { ...parent, logprob: cand.logprob, finished, row: -1 }
-        : { chars: [...parent.chars, ch], ids: [...parent.ids, cand.id], logprobs: [...parent.logprobs, cand.logprob], logprob: cand.logprob, finished, row: finished ? -1 : row };
+        : { last: { parent: parent.last, id: cand.id, logprob: cand.logprob }, summary: rule.extend(parent.summary, ch), logprob: cand.logprob, finished, row: finished ? -1 : row };
       if (!finished) {
         // The first step extends the context itself; later ones a beam's last step.
         if (len === 0) setRowState(acts, row, start.state);
@@ -113,9 +131,13 @@ export function beamSearch(model: Model, context: string | BeamStart, opts: Beam
     // Only the unfinished beams' rows: finished ones need no next step.
     if (row > 0 && len + 1 < opts.maxChars) (opts.step ?? stepHere)(model, acts, row);
   }
-  return beams
-    .sort((x, y) => y.logprob - x.logprob)
-    .map((b) => ({ text: b.chars.join(''), chars: b.chars, logprobs: b.logprobs, logprob: b.logprob, finished: b.finished }));
+  return beams.sort((x, y) => y.logprob - x.logprob).map((b) => {
+    const nodes: BeamNode[] = [];
+    for (let n = b.last; n; n = n.parent) nodes.push(n);
+    nodes.reverse();
+    const chars = nodes.map((n) => model.vocabulary.char(n.id));
+    return { text: chars.join(''), chars, logprobs: nodes.map((n) => n.logprob), logprob: b.logprob, finished: b.finished };
+  });
 }
 
 function startOf(model: Model, text: string): BeamStart {
@@ -123,10 +145,13 @@ function startOf(model: Model, text: string): BeamStart {
   return { ...readContext(model, ids), recent: ids.subarray(-MAX_ORDER) };
 }
 
-/** Writes the last ids of `before` then `after` to `out` (up to its length); returns how many. */
-function lastIds(out: Uint16Array, before: Uint16Array, after: number[]): number {
-  const fromAfter = Math.min(after.length, out.length), fromBefore = Math.min(before.length, out.length - fromAfter);
+/** Writes the last ids of `before` then of the beam ending at `last` to `out` (up to its length); returns how many. */
+function lastIds(out: Uint16Array, before: Uint16Array, last: BeamNode | null): number {
+  let fromBeam = 0;
+  for (let n = last; n && fromBeam < out.length; n = n.parent) fromBeam++;
+  const fromBefore = Math.min(before.length, out.length - fromBeam);
   out.set(before.subarray(before.length - fromBefore));
-  for (let i = 0; i < fromAfter; i++) out[fromBefore + i] = after[after.length - fromAfter + i];
-  return fromBefore + fromAfter;
+  let at = fromBefore + fromBeam;
+  for (let n = last; n && at > fromBefore; n = n.parent) out[--at] = n.id;
+  return fromBefore + fromBeam;
 }

@@ -5,7 +5,7 @@
 // punctuation; a suggestion is cut where it runs into that text, so that an auto-closed `)` is
 // not typed twice.
 
-import type { BeamEnd } from './beamSearch';
+import type { EndRule } from './beamSearch';
 
 const OPENERS = '([{';
 const CLOSERS = ')]}';
@@ -33,15 +33,25 @@ export function openBrackets(linePrefix: string): string {
   return open.join('');
 }
 
+/** A beam's text as the end rule needs it: its line ends, and its own brackets opened minus closed (literals ignored). */
+interface TextSummary {
+  lines: number;
+  depth: number;
+}
+
 /** The end rule for beams continuing `linePrefix`: see the file header. */
-export function suggestionEnd(linePrefix: string, maxLines: number): (text: string, next: string) => BeamEnd {
+export function suggestionEnd(linePrefix: string, maxLines: number): EndRule<TextSummary> {
   const lineOpen = openBrackets(linePrefix).length > 0;
-  return (text, next) => {
-    if (next === '\n') return countOf(text, '\n') + 1 >= maxLines ? 'before' : 'no';
-    // A closer of none of the beam's brackets: after the one the line left open; before any
-    // other, which would close more than the line opens (a doubled auto-closed bracket).
-    if (CLOSERS.includes(next) && depth(text) === 0) return lineOpen ? 'after' : 'before';
-    return 'no';
+  return {
+    start: { lines: 0, depth: 0 },
+    extend: (s, ch) => ({ lines: s.lines + (ch === '\n' ? 1 : 0), depth: s.depth + bracketStep(ch) }),
+    endsAt: (s, next) => {
+      if (next === '\n') return s.lines + 1 >= maxLines ? 'before' : 'no';
+      // A closer of none of the beam's brackets: after the one the line left open; before any
+      // other, which would close more than the line opens (a doubled auto-closed bracket).
+      if (CLOSERS.includes(next) && s.depth === 0) return lineOpen ? 'after' : 'before';
+      return 'no';
+    },
   };
 }
 
@@ -62,15 +72,11 @@ export function trimOverlap(text: string, lineSuffix: string): string {
   return text;
 }
 
-/** Brackets opened minus closed in `text`, literals ignored: a beam's own nesting. */
+const bracketStep = (ch: string) => (OPENERS.includes(ch) ? 1 : CLOSERS.includes(ch) ? -1 : 0);
+
+/** Brackets opened minus closed in `text`, literals ignored: a suggestion's own nesting. */
 function depth(text: string): number {
   let d = 0;
-  for (const ch of text) d += OPENERS.includes(ch) ? 1 : CLOSERS.includes(ch) ? -1 : 0;
+  for (const ch of text) d += bracketStep(ch);
   return d;
-}
-
-function countOf(text: string, ch: string): number {
-  let n = 0;
-  for (const c of text) if (c === ch) n++;
-  return n;
 }

@@ -56,21 +56,30 @@ export function settingDefault<K extends SettingKey>(key: K): ValueOf<K> {
   return SETTINGS[key].default as ValueOf<K>;
 }
 
+/** A model too large for a model's memory even at the smallest hidden size: says what to lower. */
+export class ModelSizeError extends Error {
+  override name = 'ModelSizeError';
+}
+
 /**
- * The largest hidden size up to `config.hidden` whose training fits in a model's arena, and why
- * it was reduced (null when it was not): parameters, gradients and Adam's two moments, one more
- * gradient slab per helper thread, and the step's activations twice (training, evaluation).
+ * The largest hidden size up to `config.hidden` whose training fits in a model's arena, and
+ * what was too large (null when nothing was): parameters, gradients and Adam's two moments, one
+ * more gradient slab per helper thread, and the step's activations twice (training, evaluation).
+ * Throws ModelSizeError when not even the smallest fits.
  */
-export function fitHiddenSize(config: ModelConfig, batch: number, steps: number, threads: number): { hidden: number; reduced: string | null } {
+export function fitHiddenSize(config: ModelConfig, batch: number, steps: number, threads: number): { hidden: number; tooLarge: string | null } {
   const bytes = (H: number) => {
     const c = { ...config, hidden: H }, N = batch * steps, V = c.vocab, L = c.layers;
     const acts = 2 * N * V + L * (8 * N * H + 4 * batch * H) + 4 * N * H + 4 * V * H;
     return 4 * (paramCount(c) * (3 + threads) + 2 * acts);
   };
   const limit = 0.9 * ARENA_MAX_BYTES; // room for the rest: state caches, sampling, the kernels' scratch
+  const gb = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`, shape = `${config.layers} layers, batch ${batch}×${steps}, ${threads} thread${threads === 1 ? '' : 's'}`;
   let hidden = config.hidden;
-  while (hidden > 8 && bytes(hidden) > limit) hidden -= 8;
-  if (hidden === config.hidden) return { hidden, reduced: null };
-  const gb = (b: number) => (b / 2 ** 30).toFixed(1);
-  return { hidden, reduced: `hidden size ${config.hidden} needs about ${gb(bytes(config.hidden))} GiB to train (${config.layers} layers, batch ${batch}×${steps}, ${threads} thread${threads === 1 ? '' : 's'}), more than the ${gb(ARENA_MAX_BYTES)} GiB a model's memory holds: training hidden size ${hidden} instead` };
+  while (hidden > 8 && bytes(hidden) > limit) hidden = Math.max(8, hidden - 8);
+  if (bytes(hidden) > limit) {
+    throw new ModelSizeError(`${shape} need about ${gb(bytes(hidden))} to train even at hidden size ${hidden}, more than the ${gb(ARENA_MAX_BYTES)} a model's memory holds: lower the layers, batch size or sequence length.`);
+  }
+  if (hidden === config.hidden) return { hidden, tooLarge: null };
+  return { hidden, tooLarge: `hidden size ${config.hidden} needs about ${gb(bytes(config.hidden))} to train (${shape}), more than the ${gb(ARENA_MAX_BYTES)} a model's memory holds` };
 }

@@ -15,16 +15,25 @@ export class DocumentMirror {
     this.docs.set(uri, { version, text });
   }
 
-  /** Applies `changes` in order; `onChange` hears each one with the text before and after it. Unknown documents are ignored. */
-  change(uri: string, version: number, changes: readonly TextChange[], onChange: (before: string, after: string, change: TextChange) => void): void {
+  /**
+   * Applies `changes` in order; `onChange` hears each one with the text before and after it.
+   * False when the document is unknown or a change lies outside its text (then nothing is applied).
+   */
+  change(uri: string, version: number, changes: readonly TextChange[], onChange: (before: string, after: string, change: TextChange) => void): boolean {
     const doc = this.docs.get(uri);
-    if (!doc) return;
+    if (!doc) return false;
+    let length = doc.text.length;
+    for (const c of changes) {
+      if (c.offset + c.length > length) return false;
+      length += c.text.length - c.length;
+    }
     for (const c of changes) {
       const before = doc.text;
       doc.text = before.slice(0, c.offset) + c.text + before.slice(c.offset + c.length);
       onChange(before, doc.text, c);
     }
     doc.version = version;
+    return true;
   }
 
   close(uri: string): void {

@@ -18,9 +18,12 @@ import type { NgramCounts } from '../model/ngramCounts';
 import { CheckpointError } from '../model/checkpoint';
 import { Arena } from '../model/arena';
 import { modelFromCheckpoint, type Model } from '../model/model';
-import type {
-  CancelFlag, CompletionRequest, EngineErrorCode, EngineReplyValue, EngineToHost, HostToEngine, InspectRequest, InspectResult, ModelInfo, Suggestion,
+import { Vocabulary } from '../model/vocabulary';
+import {
+  HOST_TO_ENGINE, type CancelFlag, type CompletionRequest, type EngineErrorCode, type EngineReplyValue, type EngineToHost, type HostToEngine, type InspectRequest,
+  type InspectResult, type ModelInfo, type Suggestion,
 } from '../protocol/engineProtocol';
+import { messageProblem, requestId } from '../protocol/messageShape';
 import type { FileSelection } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { loadCheckpointFile } from '../files/checkpointFile';
@@ -49,7 +52,14 @@ export class EngineService {
     private readonly simd?: { wasm: Uint8Array; distDir: string }, // SIMD kernels, and dist/engineStep.js for a helper thread
   ) {}
 
-  handle(message: HostToEngine): void {
+  /** Acts on a message from the host; a malformed one is answered with an error (a request) or ignored (a notification), never fatal. */
+  handle(received: unknown): void {
+    const problem = messageProblem(HOST_TO_ENGINE, received), id = requestId(received);
+    if (problem) {
+      if (id !== undefined) this.post({ type: 'reply', id, ok: false, error: `The engine got a malformed request (${problem}).`, code: 'failed' });
+      return;
+    }
+    const message = received as HostToEngine;
     switch (message.type) {
       case 'load':
         return void this.answer(message.id, message.cancelled, () => this.load(message.path, message.workspace));
@@ -65,19 +75,28 @@ export class EngineService {
         this.loaded?.cache.forget(message.uri);
         return this.loaded?.documents.didOpen(message.uri, message.text, previous);
       }
-      case 'didChange':
-        return this.docs.change(message.uri, message.version, message.changes, (before, after, change) => {
+      case 'didChange': {
+        const before = this.docs.get(message.uri)?.text;
+        const applied = this.docs.change(message.uri, message.version, message.changes, (before, after, change) => {
           this.loaded?.cache.invalidate(message.uri, change.offset);
           this.loaded?.documents.didChange(message.uri, before, after, change);
         });
+        // An edit outside the text: this mirror is lost; requests on it answer outOfSync until the host opens it again.
+        if (!applied && before !== undefined) this.close(message.uri, before);
+        return;
+      }
       case 'didClose': {
         const text = this.docs.get(message.uri)?.text;
-        this.docs.close(message.uri);
-        this.loaded?.cache.forget(message.uri);
-        if (text !== undefined) this.loaded?.documents.didClose(message.uri, text);
+        if (text !== undefined) this.close(message.uri, text);
         return;
       }
     }
+  }
+
+  private close(uri: string, text: string): void {
+    this.docs.close(uri);
+    this.loaded?.cache.forget(uri);
+    this.loaded?.documents.didClose(uri, text);
   }
 
   /**
@@ -90,7 +109,10 @@ export class EngineService {
       await this.unload();
       return null;
     }
-    const checkpoint = loadCheckpointFile(path);
+    const checkpoint = loadCheckpointFile(path), selection = JSON.stringify(workspace);
+    // The workspace's files are read again only for a new vocabulary or a new selection (not each time training saves).
+    const before = this.loaded, vocabulary = checkpoint.vocabulary.join('');
+    const counts = before?.model.vocabulary.chars.join('') !== vocabulary || before.workspace !== selection ? await workspaceFileCounts(checkpoint.vocabulary, workspace) : undefined;
     const model = modelFromCheckpoint(checkpoint, Arena.create(this.simd?.wasm));
     const helper = this.simd && (await StepHelper.start(model, this.simd.distDir));
     // From here to the swap nothing awaits, so that no edit arriving meanwhile misses the counts the new model keeps.
@@ -98,10 +120,9 @@ export class EngineService {
     try {
       const { step, history } = checkpoint.training;
       const info = { path, step, hidden: model.config.hidden, layers: model.config.layers, heldoutBpc: history[history.length - 1]?.heldoutBpc ?? null };
-      const last = this.loaded, selection = JSON.stringify(workspace);
-      const sameVocabulary = last !== undefined && last.model.vocabulary.chars.join('') === model.vocabulary.chars.join('');
-      const documents = sameVocabulary ? last.documents : this.newDocumentCache(model);
-      if (!sameVocabulary || last.workspace !== selection) documents.workspace = workspaceFileCounts(model, workspace);
+      const last = this.loaded, sameVocabulary = last?.model.vocabulary.chars.join('') === vocabulary;
+      const documents = sameVocabulary ? last!.documents : this.newDocumentCache(model);
+      if (counts !== undefined) documents.workspace = counts;
       loaded = { model, helper, cache: new StateCache(model), documents, workspace: selection, info };
     } catch (err) {
       await release({ model, helper });
@@ -129,13 +150,16 @@ export class EngineService {
 
   private complete(request: CompletionRequest, stale: () => boolean): Suggestion[] {
     const { model, helper, cache, documents } = this.model(), { uri, offset, options } = request, text = this.document(request);
+    if (offset > text.length) throw new WorkerError(`The cursor offset ${offset} lies past the end of ${uri} (${text.length} characters).`, 'failed');
     const levels = options.cache ? documents.levelsAt(uri, text, offset, (other) => this.docs.get(other)?.text) : [];
     return suggest(model, cache, levels, uri, text, offset, options, stale, helper?.step);
   }
 
   private inspect(request: InspectRequest, stale: () => boolean): InspectResult {
     const loaded = this.model(), { model, cache } = loaded, text = this.document(request);
-    const { uri, version, start, end, cell } = request;
+    const { uri, version, start, end, cell } = request, { layers, hidden } = model.config;
+    if (start > end || end > text.length) throw new WorkerError(`The stretch ${start}–${end} is not inside ${uri} (${text.length} characters).`, 'failed');
+    if (cell.layer >= layers || cell.index >= hidden) throw new WorkerError(`The model has no cell L${cell.layer}#${cell.index}: it has ${layers} layers of ${hidden} cells.`, 'failed');
     const t = loaded.traced;
     if (!t || t.uri !== uri || t.version !== version || t.start !== start || t.end !== end || t.cache !== request.cache) {
       const from = cache.stateAt(uri, text, start, stale);
@@ -172,7 +196,7 @@ export class EngineService {
     } catch {
       // no usable cache: discover
     }
-    const files = discoveryFiles(readCorpus(request.roots, request).files);
+    const files = discoveryFiles((await readCorpus(request.roots, request)).files);
     const found = await discoverCells(model, labeler, files, DISCOVERY_CHARS, stale);
     if (!found) throw new WorkerError('cancelled', 'cancelled');
     fs.writeFileSync(cacheFile, JSON.stringify({ step: info.step, ...found }));
@@ -214,10 +238,10 @@ async function release(loaded: Pick<LoadedModel, 'model' | 'helper'> | undefined
 }
 
 /** The workspace level's counts from the workspace's files; null without a workspace or usable files. */
-function workspaceFileCounts(model: Model, workspace: FileSelection | null): NgramCounts | null {
+async function workspaceFileCounts(vocabulary: string[], workspace: FileSelection | null): Promise<NgramCounts | null> {
   if (!workspace || workspace.roots.length === 0) return null;
   try {
-    return workspaceCounts(model.vocabulary, readCorpus(workspace.roots, workspace).files.map((f) => f.text));
+    return workspaceCounts(new Vocabulary(vocabulary), (await readCorpus(workspace.roots, workspace)).files.map((f) => f.text));
   } catch (err) {
     if (err instanceof CorpusError) return null; // no usable files: no workspace level
     throw err;

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import * as path from 'node:path';
 import { bundledAssets } from '../inspect/syntaxLabels';
 import { simdBuild } from '../util/simdKernels';
-import { ENGINE_PROTOCOL_VERSION, type HostToEngine } from '../protocol/engineProtocol';
+import { ENGINE_PROTOCOL_VERSION } from '../protocol/engineProtocol';
 import { EngineService } from './engineService';
 
 const port = parentPort;
@@ -15,5 +15,5 @@ const { root } = workerData as { root: string };
 const dist = path.join(root, 'dist');
 const wasm = simdBuild(dist);
 const service = new EngineService((message) => port.postMessage(message), bundledAssets(root), wasm && { wasm, distDir: dist });
-port.on('message', (message: HostToEngine) => service.handle(message));
+port.on('message', (message: unknown) => service.handle(message));
 port.postMessage({ type: 'ready', protocolVersion: ENGINE_PROTOCOL_VERSION });

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { EngineHost } from '../engine/engineHost';
 import type { CellRef } from '../protocol/engineProtocol';
-import type { HostToPanel, PanelToHost } from '../protocol/panelProtocol';
+import { messageProblem } from '../protocol/messageShape';
+import { PANEL_TO_HOST, type HostToPanel, type PanelToHost } from '../protocol/panelProtocol';
 import { readSetting } from '../host/settingsReader';
 import { workspaceFiles } from '../host/workspaceFiles';
 import { describeCell, namedCells } from './cellScores';
@@ -51,7 +52,8 @@ export class ActivationPanel implements vscode.Disposable {
       cspSource: panel.webview.cspSource, nonce: randomBytes(16).toString('base64'),
       script: uri('dist', 'activations.js'), style: uri('media', 'activations.css'), codicons: uri('dist', 'codicons', 'codicon.css'),
     });
-    panel.webview.onDidReceiveMessage((m: PanelToHost) => this.onMessage(m), undefined, this.disposables);
+    // The webview is untrusted: a message of another shape is dropped.
+    panel.webview.onDidReceiveMessage((m: unknown) => messageProblem(PANEL_TO_HOST, m) === null && this.onMessage(m as PanelToHost), undefined, this.disposables);
     panel.onDidDispose(() => {
       this.panel = undefined;
       this.rendering?.cancel();

@@ -13,6 +13,7 @@
 // file is refused with a CheckpointError that names the file and says what to do.
 
 import { crc32 } from '../util/crc32';
+import { ARENA_MAX_BYTES } from './arena';
 import { paramCount, type ModelConfig } from './params';
 
 const MAGIC = 'CELLSCOP';
@@ -84,48 +85,82 @@ export function encodeCheckpoint(cp: Checkpoint): Uint8Array {
   return bytes;
 }
 
-/** Parses checkpoint bytes read from `source` (a path, for messages). Throws CheckpointError. */
+/**
+ * Parses checkpoint bytes read from `source` (a path, for messages). Throws CheckpointError.
+ * Order matters: the checksum before anything is read, then every header field's type and
+ * bounds before anything is allocated from them, then the size they imply, then the values.
+ */
 export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint {
-  const fail = (what: string, todo: string): never => {
+  const fail = (what: string, todo = 'Train a new model, or restore a good copy of this one'): never => {
     throw new CheckpointError(`${source}: ${what}. ${todo}`);
   };
-  const retrain = 'Train a new model, or restore a good copy of this one';
-  if (bytes.length < PREAMBLE || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
+  if (bytes.length < PREAMBLE + 4 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
     fail('not a Cellscope model (no CELLSCOP signature)', 'Check the path');
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (crc32(bytes.subarray(0, bytes.length - 4)) !== view.getUint32(bytes.length - 4, true)) {
+    fail('the file is damaged or truncated (checksum mismatch)');
+  }
   const version = view.getUint32(8, true);
-  if (version > FORMAT_VERSION) {
-    fail(`written by a newer Cellscope (format ${version}; this one reads up to ${FORMAT_VERSION})`, 'Update Cellscope to load it');
-  }
-  if (version < 1) fail(`unknown model format ${version}`, retrain);
+  if (version > FORMAT_VERSION) fail(`written by a newer Cellscope (format ${version}; this one reads up to ${FORMAT_VERSION})`, 'Update Cellscope to load it');
+  if (version < 1) fail(`unknown model format ${version}`);
   const headerLength = view.getUint32(12, true);
-  if (PREAMBLE + headerLength + 4 > bytes.length) fail('the file is truncated', retrain);
-  const stored = view.getUint32(bytes.length - 4, true);
-  if (crc32(bytes.subarray(0, bytes.length - 4)) !== stored) {
-    fail('the file is damaged or truncated (checksum mismatch)', retrain);
-  }
-  let header: Header;
+  if (PREAMBLE + headerLength + 4 > bytes.length) fail('the file is truncated');
+  let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREAMBLE, PREAMBLE + headerLength))) as Header;
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREAMBLE, PREAMBLE + headerLength)));
   } catch {
-    return fail('its header is not valid JSON', retrain);
+    fail('its header is not valid JSON');
   }
-  const { config } = header;
-  const valid = config && [config.vocab, config.hidden, config.layers].every((d) => Number.isInteger(d) && d > 0) &&
-    Array.isArray(header.vocabulary) && header.vocabulary.length === config.vocab - 1 && header.training !== undefined;
-  if (!valid) fail('its header is incomplete', retrain);
-  const n = paramCount(config), stateCount = version === 1 ? 0 : header.stateCount;
+  const problem = headerProblem(header, version);
+  if (problem) fail(`its header is invalid (${problem})`);
+  const { config, vocabulary, training, paramCount: n } = header as Header, stateCount = version >= 2 ? (header as Header).stateCount! : 0;
   let at = align4(PREAMBLE + headerLength);
-  if (header.paramCount !== n || !Number.isInteger(stateCount) || at + (3 * n + stateCount!) * 4 + 4 !== bytes.length) {
-    fail('its size does not match its model configuration', retrain);
-  }
-  const slab = (length: number): Float32Array => {
+  if (at + (3 * n + stateCount) * 4 + 4 !== bytes.length) fail('its size does not match its model configuration');
+  const slab = (what: string, length: number, min = -Infinity): Float32Array => {
     const out = new Float32Array(length);
-    for (let i = 0; i < length; i++, at += 4) out[i] = view.getFloat32(at, true);
+    for (let i = 0; i < length; i++, at += 4) {
+      out[i] = view.getFloat32(at, true);
+      if (!Number.isFinite(out[i]) || out[i] < min) fail(`its ${what} hold ${out[i]} (at ${i}), not a finite number`);
+    }
     return out;
   };
-  return { config, vocabulary: header.vocabulary, training: header.training, params: slab(n), adamM: slab(n), adamV: slab(n), state: slab(stateCount!) };
+  return { config, vocabulary, training, params: slab('parameters', n), adamM: slab('optimizer moments', n), adamV: slab('optimizer moments', n, 0), state: slab('carried states', stateCount) };
+}
+
+// What a header may declare: the model sizes any Cellscope trains (the settings' and the CLI's
+// limits, and more), ids that fit the engine's 16-bit buffers, parameters that fit its memory.
+const LIMITS = { vocab: 65_536, hidden: 4096, layers: 16, batch: 4096, steps: 4096 };
+
+/** The first thing wrong with a header, in a few words; null when it describes a model the engine can hold. */
+function headerProblem(header: unknown, version: number): string | null {
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const isCount = (x: unknown, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= max;
+  const isNumber = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+  if (!isObject(header) || !isObject(header.config) || !isObject(header.training)) return 'config or training missing';
+  const c = header.config, t = header.training;
+  for (const [name, max] of [['vocab', LIMITS.vocab], ['hidden', LIMITS.hidden], ['layers', LIMITS.layers]] as const) {
+    if (!isCount(c[name], max) || c[name] === 0) return `config.${name} is ${JSON.stringify(c[name])}, not a whole number from 1 to ${max}`;
+  }
+  const config = c as unknown as ModelConfig, n = paramCount(config); // bounded by now
+  if (n * 4 > ARENA_MAX_BYTES / 2) return `a model of ${n} parameters is larger than the engine's memory holds`;
+  if (header.paramCount !== n) return `paramCount is ${JSON.stringify(header.paramCount)}; the configuration has ${n}`;
+  const v = header.vocabulary;
+  if (!Array.isArray(v) || v.length !== config.vocab - 1) return `the vocabulary does not have config.vocab − 1 = ${config.vocab - 1} characters`;
+  if (!v.every((ch) => typeof ch === 'string' && ch.length > 0 && String.fromCodePoint(ch.codePointAt(0)!) === ch) || new Set(v).size !== v.length) {
+    return 'the vocabulary is not a list of distinct single characters';
+  }
+  for (const [name, max] of [['batch', LIMITS.batch], ['steps', LIMITS.steps]] as const) {
+    if (!isCount(t[name], max) || t[name] === 0) return `training.${name} is ${JSON.stringify(t[name])}, not a whole number from 1 to ${max}`;
+  }
+  for (const name of ['step', 'cursor'] as const) if (!isCount(t[name])) return `training.${name} is ${JSON.stringify(t[name])}, not a count`;
+  for (const name of ['lr', 'charsSeen', 'seconds'] as const) if (!isNumber(t[name])) return `training.${name} is ${JSON.stringify(t[name])}, not a number ≥ 0`;
+  if (!Array.isArray(t.rng) || t.rng.length !== 4 || !t.rng.every((w) => isCount(w, 0xffffffff))) return 'training.rng is not four 32-bit words';
+  const point = (p: unknown) => isObject(p) && isCount(p.step) && isNumber(p.seconds) && isNumber(p.trainBpc) && (p.heldoutBpc === null || isNumber(p.heldoutBpc));
+  if (!Array.isArray(t.history) || !t.history.every(point)) return 'training.history is not a list of {step, seconds, trainBpc, heldoutBpc}';
+  const state = config.layers * 2 * (t.batch as number) * config.hidden;
+  if (version >= 2 && header.stateCount !== 0 && header.stateCount !== state) return `stateCount is ${JSON.stringify(header.stateCount)}, neither 0 nor ${state}`;
+  return null;
 }
 
 function align4(n: number): number {

@@ -41,10 +41,10 @@ export function paramLayout(config: ModelConfig): ParamEntry[] {
   });
 }
 
+/** The slab's length: paramLayout's sizes summed, without building it (a crafted header may declare any size). */
 export function paramCount(config: ModelConfig): number {
-  const layout = paramLayout(config);
-  const last = layout[layout.length - 1];
-  return last.offset + last.size;
+  const { vocab: V, hidden: H, layers: L } = config;
+  return 4 * H * V + (L - 1) * 4 * H * H + L * (4 * H * H + 8 * H) + V * H + V;
 }
 
 /** Named views of one layer's parameters (or gradients) inside a slab. */

@@ -7,7 +7,8 @@
 // its edits, so that a request carries an offset and not a 1 MB string. Notifications are past
 // tense. The worker opens with `ready`, carrying the version of this file.
 
-import type { FileSelection } from './trainProtocol';
+import { cancelFlag, flag, listOf, number, oneOf, orNull, record, text, whole, type UnionShapes } from './messageShape';
+import { FILE_SELECTION, type FileSelection } from './trainProtocol';
 
 export const ENGINE_PROTOCOL_VERSION = 2;
 
@@ -146,3 +147,23 @@ export type EngineToHost =
   /** Engine: the answer to request `id`. */
   | { type: 'reply'; id: number; ok: true; value: EngineReplyValue }
   | { type: 'reply'; id: number; ok: false; error: string; code: EngineErrorCode };
+
+/** A CellRef's shape (messageShape.ts); whether the model has the cell is the engine's to check. */
+export const CELL_REF = record({ layer: whole(), index: whole(), kind: oneOf(TRACE_KINDS) });
+
+/** What the engine accepts of each request; the model's own bounds are checked where it is known. */
+export const HOST_TO_ENGINE: UnionShapes<HostToEngine> = (() => {
+  const request = { id: whole(), cancelled: cancelFlag };
+  const at = { uri: text, version: whole(), length: whole() };
+  const options = record({ beamWidth: whole(1, 64), maxChars: whole(1, 10_000), maxLines: whole(1, 1000), minProbability: number(0, 1), alternatives: whole(1, 64), cache: flag });
+  const cell = CELL_REF;
+  return {
+    load: { ...request, path: text, workspace: orNull(FILE_SELECTION) },
+    complete: { ...request, request: record({ ...at, offset: whole(), options }) },
+    inspect: { ...request, request: record({ ...at, start: whole(), end: whole(), cell, cache: flag }) },
+    discoverCells: { ...request, request: FILE_SELECTION },
+    didOpen: { uri: text, version: whole(), text },
+    didChange: { uri: text, version: whole(), changes: listOf(record({ offset: whole(), length: whole(), text })) },
+    didClose: { uri: text },
+  };
+})();

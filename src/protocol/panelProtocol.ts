@@ -2,7 +2,8 @@
 // webview is an untrusted view: it receives data only (the code as a string, values as typed
 // arrays) and writes text with textContent, never HTML. It opens with `ready`.
 
-import type { CellRef, LabelName } from './engineProtocol';
+import { CELL_REF, type CellRef, type LabelName } from './engineProtocol';
+import { whole, type UnionShapes } from './messageShape';
 
 /** A cell named for the label it tracks best, as the panel lists it. */
 export interface NamedCell {
@@ -33,3 +34,10 @@ export type PanelToHost =
   | { type: 'pickCell'; cell: CellRef }
   /** Webview: the user clicked a character: show it in the editor (UTF-16 offset in the document). */
   | { type: 'reveal'; offset: number };
+
+/** What the panel's host accepts from the webview (an untrusted view); the model's bounds are the engine's to check. */
+export const PANEL_TO_HOST: UnionShapes<PanelToHost> = {
+  ready: {},
+  pickCell: { cell: CELL_REF },
+  reveal: { offset: whole() },
+};

@@ -5,6 +5,7 @@
 // of this file, so that a host never talks to a worker built from another one.
 
 import type { HistoryPoint } from '../model/checkpoint';
+import { flag, listOf, number, record, text, whole, type UnionShapes } from './messageShape';
 
 export const TRAIN_PROTOCOL_VERSION = 2;
 
@@ -23,8 +24,10 @@ export interface CorpusSkips {
   binary: number;
   tooLarge: number;
   generated: number;
-  secret: number;
+  secret: number; // by name: keys, credentials, lock files
+  unreadable: number; // files and folders that could not be read, or are not regular files
   invalidUtf8: number; // decoded with replacement, still used
+  secretsMasked: number; // files used with the secrets inside them masked
 }
 
 /** Which files of the workspace Cellscope reads (to train, and to discover cells). */
@@ -90,3 +93,19 @@ export type TrainWorkerToHost =
   | { type: 'didSample'; id: number; step: number; text: string }
   /** Worker: a checkpoint is on disk (written atomically). */
   | { type: 'didSave'; id: number; step: number; path: string };
+
+/** A FileSelection's shape (messageShape.ts), for both workers. */
+export const FILE_SELECTION = record({ roots: listOf(text), include: listOf(text), exclude: listOf(text), maxFileBytes: whole(1) });
+
+/** What the training worker accepts of each message. The settings' own limits are the session's to apply. */
+export const HOST_TO_TRAIN_WORKER: UnionShapes<HostToTrainWorker> = {
+  train: {
+    id: whole(),
+    job: (x, at) => FILE_SELECTION(x, at) ?? record({
+      checkpointPath: text, fresh: flag, seconds: number(0), threads: whole(1, 64),
+      settings: record({ hidden: whole(1), layers: whole(1), batch: whole(1), steps: whole(1), lr: number(0, 1), seed: whole(0, 2 ** 32 - 1) }),
+    })(x, at),
+  },
+  cancel: { id: whole() },
+  didType: {},
+};

@@ -4,7 +4,8 @@
 
 import { CorpusError, describeCorpus } from '../files/corpus';
 import { CheckpointError } from '../model/checkpoint';
-import type { HostToTrainWorker, TrainErrorCode, TrainJob, TrainSummary, TrainWorkerToHost } from '../protocol/trainProtocol';
+import { messageProblem, requestId } from '../protocol/messageShape';
+import { HOST_TO_TRAIN_WORKER, type HostToTrainWorker, type TrainErrorCode, type TrainJob, type TrainSummary, type TrainWorkerToHost } from '../protocol/trainProtocol';
 import { TrainingSession } from './trainingSession';
 
 // After a keystroke, training waits this long before its next step.
@@ -17,7 +18,14 @@ export class TrainService {
   /** `simd`: the kernels' bytes and the folder of dist/trainShard.js, for runs on several threads; without it runs use one. */
   constructor(private readonly post: (message: TrainWorkerToHost) => void, private readonly simd?: { wasm: Uint8Array; distDir: string }) {}
 
-  handle(message: HostToTrainWorker): void {
+  /** Acts on a message from the host; a malformed one is answered with an error (a request) or ignored, never fatal. */
+  handle(received: unknown): void {
+    const problem = messageProblem(HOST_TO_TRAIN_WORKER, received), id = requestId(received);
+    if (problem) {
+      if (id !== undefined) this.fail(id, 'failed', `The training worker got a malformed request (${problem}).`);
+      return;
+    }
+    const message = received as HostToTrainWorker;
     switch (message.type) {
       case 'train':
         void this.train(message.id, message.job);

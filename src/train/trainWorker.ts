@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { simdBuild } from '../util/simdKernels';
-import { TRAIN_PROTOCOL_VERSION, type HostToTrainWorker } from '../protocol/trainProtocol';
+import { TRAIN_PROTOCOL_VERSION } from '../protocol/trainProtocol';
 import { TrainService } from './trainService';
 
 const port = parentPort;
@@ -13,5 +13,5 @@ if (!port) throw new Error('trainWorker.js runs as a worker thread, started by t
 const root = (workerData as { root?: string } | undefined)?.root;
 const distDir = root === undefined ? undefined : path.join(root, 'dist'), wasm = distDir && simdBuild(distDir);
 const service = new TrainService((message) => port.postMessage(message), wasm && distDir ? { wasm, distDir } : undefined);
-port.on('message', (message: HostToTrainWorker) => service.handle(message));
+port.on('message', (message: unknown) => service.handle(message));
 port.postMessage({ type: 'ready', protocolVersion: TRAIN_PROTOCOL_VERSION });

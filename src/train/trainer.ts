@@ -28,6 +28,11 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
 // not to stall training.
 export const HELDOUT_SAMPLE_CHARS = 60_000;
 
+/** The loss went to infinity or NaN: the run stops, and what was saved before stays. */
+export class TrainingDivergedError extends Error {
+  override name = 'TrainingDivergedError';
+}
+
 export class Trainer {
   readonly grads: Float32Array; // parameter layout
   private readonly adam: AdamState;
@@ -95,7 +100,11 @@ export class Trainer {
     this.grads.fill(0);
     if (this.batcher.next(pool.shared.inputs, pool.shared.targets)) pool.shared.state.fill(0);
     const loss = pool.step();
-    clipGradients(model.arena.kernels, this.grads, DEFAULT_ADAM.clipNorm);
+    const norm = clipGradients(model.arena.kernels, this.grads, DEFAULT_ADAM.clipNorm);
+    // Diverged (a learning rate far too high): stop before the parameters take it, so that no NaN model is saved.
+    if (!Number.isFinite(loss) || !Number.isFinite(norm)) {
+      throw new TrainingDivergedError(`training diverged at step ${stats.step + 1} (the loss or its gradient is not a finite number): the last saved model is kept; lower the learning rate (now ${stats.lr}) and train again.`);
+    }
     adamStep(model.arena.kernels, model.params, this.grads, this.adam, stats.lr);
     stats.step = this.adam.step;
     stats.charsSeen += stats.batch * stats.steps;

@@ -6,7 +6,7 @@
 
 import * as fs from 'node:fs';
 import { fitHiddenSize } from '../config/settings';
-import { loadCheckpointFile, saveCheckpointFile } from '../files/checkpointFile';
+import { checkWritable, loadCheckpointFile, saveCheckpointFile } from '../files/checkpointFile';
 import { readCorpus, splitText, type Corpus, type CorpusOptions } from '../files/corpus';
 import { Arena } from '../model/arena';
 import type { Checkpoint } from '../model/checkpoint';
@@ -50,8 +50,9 @@ export class TrainingSession {
    */
   static async open(plan: TrainingPlan, simd: { wasm: Uint8Array; distDir: string } | undefined): Promise<TrainingSession> {
     const resumeFrom = !plan.fresh && fs.existsSync(plan.checkpointPath) ? loadCheckpointFile(plan.checkpointPath) : undefined;
+    checkWritable(plan.checkpointPath);
     if (resumeFrom) checkResumable(resumeFrom, plan.asked, plan.checkpointPath);
-    const corpus = readCorpus(plan.roots, plan.files);
+    const corpus = await readCorpus(plan.roots, plan.files);
     const { train, heldOut } = splitText(corpus);
     const arena = Arena.create(simd?.wasm);
     let trainer: Trainer, adjusted: string | null = null;
@@ -60,7 +61,7 @@ export class TrainingSession {
     } else {
       const s = plan.settings, vocabulary = Vocabulary.fromText(train);
       const fit = fitHiddenSize({ vocab: vocabulary.size, hidden: s.hidden, layers: s.layers }, s.batch, s.steps, plan.threads);
-      adjusted = fit.reduced;
+      adjusted = fit.tooLarge && `${fit.tooLarge}: training hidden size ${fit.hidden} instead`;
       trainer = Trainer.fresh(train, heldOut, { ...s, hidden: fit.hidden }, arena, vocabulary);
     }
     try {

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { fitHiddenSize, settingValue } from '../../src/config/settings';
+import { fitHiddenSize, ModelSizeError, settingValue } from '../../src/config/settings';
 import { Arena } from '../../src/model/arena';
 import { buildSimdWasm } from './simdWasm';
 
@@ -35,11 +35,12 @@ describe('arena', function () {
     assert.deepEqual(settingValue('cellscope.training.exclude', ['a', 3]), []);
   });
 
-  it('reduces a hidden size whose training would not fit in an arena, and says why', () => {
-    assert.deepEqual(fitHiddenSize({ vocab: 100, hidden: 128, layers: 2 }, 32, 64, 1), { hidden: 128, reduced: null });
+  it('reduces a hidden size whose training would not fit in an arena, says why, and refuses what fits at no size', () => {
+    assert.deepEqual(fitHiddenSize({ vocab: 100, hidden: 128, layers: 2 }, 32, 64, 1), { hidden: 128, tooLarge: null });
     const big = fitHiddenSize({ vocab: 100, hidden: 2048, layers: 2 }, 32, 64, 1);
     assert.ok(big.hidden < 2048 && big.hidden >= 1024 && big.hidden % 8 === 0, `${big.hidden}`);
-    assert.match(big.reduced!, /hidden size 2048 needs about 1\.\d GiB to train .* more than the 1\.0 GiB a model's memory holds: training hidden size \d+ instead/);
+    assert.match(big.tooLarge!, /^hidden size 2048 needs about 1\.\d GiB to train \(2 layers, batch 32×64, 1 thread\), more than the 1\.0 GiB a model's memory holds$/);
     assert.ok(fitHiddenSize({ vocab: 100, hidden: 2048, layers: 2 }, 32, 64, 2).hidden < big.hidden, 'a second thread\'s gradients leave less room');
+    assert.throws(() => fitHiddenSize({ vocab: 100, hidden: 64, layers: 16 }, 4096, 4096, 1), (e: Error) => e instanceof ModelSizeError && /even at hidden size 8.*lower the layers, batch size or sequence length/.test(e.message));
   });
 });

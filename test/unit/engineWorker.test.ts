@@ -17,6 +17,7 @@ import { EngineClient } from '../../src/engine/engineClient';
 import { EngineService } from '../../src/engine/engineService';
 import type { CellDiscovery } from '../../src/protocol/engineProtocol';
 import { cellValues, traceText } from '../../src/inspect/trace';
+import { encodeCheckpoint } from '../../src/model/checkpoint';
 import { modelFromCheckpoint } from '../../src/model/model';
 import type { CompletionOptions, EngineToHost, HostToEngine, InspectResult, Suggestion } from '../../src/protocol/engineProtocol';
 import type { WorkerError } from '../../src/protocol/workerClient';
@@ -24,6 +25,7 @@ import type { FileSelection } from '../../src/protocol/trainProtocol';
 import { loadCheckpointFile, saveCheckpointFile } from '../../src/files/checkpointFile';
 import { readCorpus } from '../../src/files/corpus';
 import { Trainer } from '../../src/train/trainer';
+import { repliesOf } from './rawWorker';
 import { SOURCE_ASSETS } from './sourceAssets';
 
 const PROJECT = path.resolve(__dirname, '..', 'fixtures', 'cproject');
@@ -56,9 +58,10 @@ describe('engine worker', function () {
   it('mirrors a document through edits and suggests what suggest() gives on the same text, with the document cache and without', async () => {
     const model = modelFromCheckpoint(loadCheckpointFile(modelPath), Arena.plain());
     const workspace: FileSelection = { roots: [PROJECT], include: [], exclude: [], maxFileBytes: 1e6 };
+    const projectTexts = (await readCorpus(PROJECT)).files.map((f) => f.text);
     // What the engine should say: the same text read afresh, its cache counted afresh.
     const expected = (text: string, offset: number, options: CompletionOptions) => {
-      const documents = new DocumentCache(model.vocabulary, workspaceCounts(model.vocabulary, readCorpus(PROJECT).files.map((f) => f.text)));
+      const documents = new DocumentCache(model.vocabulary, workspaceCounts(model.vocabulary, projectTexts));
       documents.didOpen('d', text, undefined);
       const levels = options.cache ? documents.levelsAt('d', text, offset, () => undefined) : [];
       return suggest(model, new StateCache(model), levels, 'd', text, offset, options, () => false);
@@ -92,8 +95,48 @@ describe('engine worker', function () {
       await assert.rejects(at(3, text.length), codeOf('outOfSync'));
       fs.writeFileSync(path.join(dir, 'bad.cellscope'), 'garbage');
       await assert.rejects(engine.load(path.join(dir, 'bad.cellscope'), null), codeOf('badCheckpoint'));
+      // Crafted: a valid checksum over a header no model has, and parameters that are not numbers.
+      const good = loadCheckpointFile(modelPath);
+      fs.writeFileSync(path.join(dir, 'crafted.cellscope'), encodeCheckpoint({ ...good, training: { ...good.training, steps: 0 } }));
+      await assert.rejects(engine.load(path.join(dir, 'crafted.cellscope'), null), (e: WorkerError<string>) => e.code === 'badCheckpoint' && /training\.steps is 0/.test(e.message));
+      fs.writeFileSync(path.join(dir, 'nan.cellscope'), encodeCheckpoint({ ...good, params: good.params.map((x, i) => (i === 7 ? NaN : x)) }));
+      await assert.rejects(engine.load(path.join(dir, 'nan.cellscope'), null), codeOf('badCheckpoint'));
     } finally {
       await engine.dispose();
+    }
+  });
+
+  it('answers malformed and out-of-range messages with an error, and lives on (a real worker thread)', async () => {
+    const worker = createWorker(), reply = repliesOf<EngineToHost>(worker);
+    const flag = () => new Int32Array(new SharedArrayBuffer(4)), text = TEXT;
+    try {
+      worker.postMessage({ type: 'load', id: 1, cancelled: flag(), path: modelPath, workspace: null });
+      assert.ok((await reply(1)).ok);
+      for (const junk of [null, 42, { type: 'bogus' }, { type: 'didChange', uri: 'u', version: 2, changes: null }, { type: 'didOpen', uri: 'u' }]) worker.postMessage(junk);
+      worker.postMessage({ type: 'didOpen', uri: 'u', version: 1, text });
+      const request = { uri: 'u', version: 1, length: text.length, start: 0, end: 40, cell: { layer: 99, index: -5, kind: 'bogus' }, cache: false };
+      const refusals: [object, RegExp][] = [
+        [{ type: 'inspect', id: 2, cancelled: flag(), request }, /malformed request \(inspect\.request\.cell\.index is -5, not a whole number/],
+        [{ type: 'inspect', id: 3, cancelled: flag(), request: { ...request, cell: { layer: 99, index: 3, kind: 'cell' } } }, /no cell L99#3: it has 2 layers of 16 cells/],
+        [{ type: 'inspect', id: 4, cancelled: flag(), request: { ...request, start: 30, end: 20, cell: { layer: 0, index: 3, kind: 'cell' } } }, /not inside u/],
+        [{ type: 'complete', id: 5, cancelled: flag(), request: { uri: 'u', version: 1, length: text.length, offset: text.length + 9, options: OPTIONS } }, /past the end of u/],
+        [{ type: 'complete', id: 6, cancelled: null, request: null }, /malformed request \(complete\.cancelled is null/],
+      ];
+      for (const [message] of refusals) worker.postMessage(message);
+      for (const [i, [, pattern]] of refusals.entries()) {
+        const r = await reply(i + 2);
+        assert.ok(!r.ok && r.code === 'failed' && pattern.test(r.error), JSON.stringify(r));
+      }
+      // An edit outside the text loses the mirror: requests on it answer outOfSync until it is opened again.
+      worker.postMessage({ type: 'didChange', uri: 'u', version: 2, changes: [{ offset: text.length + 1, length: 3, text: 'x' }] });
+      worker.postMessage({ type: 'complete', id: 7, cancelled: flag(), request: { uri: 'u', version: 1, length: text.length, offset: 10, options: OPTIONS } });
+      const lost = await reply(7);
+      assert.ok(!lost.ok && lost.code === 'outOfSync');
+      worker.postMessage({ type: 'didOpen', uri: 'u', version: 3, text });
+      worker.postMessage({ type: 'complete', id: 8, cancelled: flag(), request: { uri: 'u', version: 3, length: text.length, offset: 10, options: OPTIONS } });
+      assert.ok((await reply(8)).ok, 'the worker lives on');
+    } finally {
+      await worker.terminate();
     }
   });
 
@@ -138,7 +181,7 @@ describe('engine worker', function () {
       await engine.load(modelPath, null);
       const uri = 'file:///w/long.c';
       engine.didOpen(uri, 1, TEXT);
-      const long = { uri, version: 1, length: TEXT.length, offset: TEXT.length, options: { ...OPTIONS, beamWidth: 64, maxChars: 100_000, maxLines: 100_000 } };
+      const long = { uri, version: 1, length: TEXT.length, offset: TEXT.length, options: { ...OPTIONS, beamWidth: 64, maxChars: 10_000, maxLines: 1000 } };
       const abort = new AbortController();
       const started = Date.now();
       const cancelled = engine.complete(long, abort.signal);

@@ -4,9 +4,10 @@
 
 import * as assert from 'node:assert/strict';
 import { DEFAULT_COMPLETION_OPTIONS } from '../../src/complete/suggest';
-import type { EngineToHost, HostToEngine } from '../../src/protocol/engineProtocol';
-import type { HostToPanel, PanelToHost } from '../../src/protocol/panelProtocol';
-import type { HostToTrainWorker, TrainWorkerToHost } from '../../src/protocol/trainProtocol';
+import { HOST_TO_ENGINE, type EngineToHost, type HostToEngine } from '../../src/protocol/engineProtocol';
+import { messageProblem, type UnionShapes } from '../../src/protocol/messageShape';
+import { PANEL_TO_HOST, type HostToPanel, type PanelToHost } from '../../src/protocol/panelProtocol';
+import { HOST_TO_TRAIN_WORKER, type HostToTrainWorker, type TrainWorkerToHost } from '../../src/protocol/trainProtocol';
 
 /** At least one sample of each member of the union U, by its type. */
 type Samples<U extends { type: string }> = { [K in U['type']]: [Extract<U, { type: K }>, ...Extract<U, { type: K }>[]] };
@@ -25,7 +26,7 @@ const train: Samples<HostToTrainWorker | TrainWorkerToHost> = {
     { type: 'reply', id: 1, ok: true, value: { checkpointPath: 'm', step: 3, seconds: 1.5, heldoutBpc: null, files: 2, cancelled: false } },
     { type: 'reply', id: 1, ok: false, error: 'no files', code: 'noFiles' },
   ],
-  didReadCorpus: [{ type: 'didReadCorpus', id: 1, summary: 's', skipped: { binary: 0, tooLarge: 0, generated: 1, secret: 2, invalidUtf8: 0 }, trainChars: 10, resumedAtStep: null, adjusted: 'hidden size 2048 …' }],
+  didReadCorpus: [{ type: 'didReadCorpus', id: 1, summary: 's', skipped: { binary: 0, tooLarge: 0, generated: 1, secret: 2, unreadable: 0, invalidUtf8: 0, secretsMasked: 1 }, trainChars: 10, resumedAtStep: null, adjusted: 'hidden size 2048 …' }],
   didProgress: [{ type: 'didProgress', id: 1, step: 2, seconds: 1, budgetLeft: 3, charsPerSecond: 100, trainBpc: 4.5 }],
   didEvaluate: [{ type: 'didEvaluate', id: 1, point: { step: 2, seconds: 1, trainBpc: 4, heldoutBpc: 3.9 } }],
   didSample: [{ type: 'didSample', id: 1, step: 2, text: 'int\n' }],
@@ -66,4 +67,36 @@ describe('protocols', () => {
       for (const m of Object.values(samples).flat()) assert.deepEqual(structuredClone(m), m);
     });
   }
+
+  // Every message a side receives has a shape: the samples fit it, and any field of any of them
+  // (nested ones too) given a wrong value does not.
+  const received = [['engine', HOST_TO_ENGINE, engine], ['training worker', HOST_TO_TRAIN_WORKER, train], ['panel host', PANEL_TO_HOST, panel]] as [string, UnionShapes<{ type: string }>, object][];
+  for (const [name, shapes, samples] of received) {
+    it(`the ${name} accepts every message it receives and refuses each one with any field wrong`, () => {
+      for (const type of Object.keys(shapes)) {
+        for (const m of (samples as Record<string, object[]>)[type]) {
+          assert.equal(messageProblem(shapes, m), null, `${type}: ${JSON.stringify(m)}`);
+          for (const path of fieldPaths(m)) {
+            const bad = structuredClone(m) as Record<string, unknown>, last = path.pop()!;
+            (path.reduce((o: any, k) => o[k], bad) as Record<string, unknown>)[last] = { wrong: true };
+            assert.notEqual(messageProblem(shapes, bad), null, `${type} with ${[...path, last].join('.')} wrong`);
+          }
+        }
+      }
+      for (const junk of [null, 7, 'load', [], {}, { type: 'bogus' }]) assert.notEqual(messageProblem(shapes, junk), null);
+    });
+  }
 });
+
+/** Paths to every field below the message's own (not `type`), through objects and the first item of lists. */
+function fieldPaths(x: object, at: (string | number)[] = []): (string | number)[][] {
+  const paths: (string | number)[][] = [];
+  for (const [k, v] of Object.entries(x)) {
+    if (at.length === 0 && k === 'type') continue;
+    const key = Array.isArray(x) ? Number(k) : k;
+    if (Array.isArray(x) && key !== 0) continue;
+    paths.push([...at, key]);
+    if (typeof v === 'object' && v !== null && !ArrayBuffer.isView(v)) paths.push(...fieldPaths(v, [...at, key]));
+  }
+  return paths;
+}

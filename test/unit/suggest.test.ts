@@ -32,13 +32,18 @@ describe('line boundaries', () => {
   });
 
   it('ends beams at the line end, the n-th line end, or the bracket the line opened', () => {
-    const oneLine = suggestionEnd('f(', 1);
+    // The rule as beam search applies it: its summary extended a character at a time.
+    const ruleOf = (linePrefix: string, maxLines: number) => {
+      const rule = suggestionEnd(linePrefix, maxLines);
+      return (text: string, next: string) => rule.endsAt([...text].reduce(rule.extend, rule.start), next);
+    };
+    const oneLine = ruleOf('f(', 1);
     assert.equal(oneLine('x', '\n'), 'before');
     assert.equal(oneLine('x', ')'), 'after');
     assert.equal(oneLine('g(x', ')'), 'no'); // closes the beam's own bracket
     assert.equal(oneLine('g(x)', ')'), 'after');
-    assert.equal(suggestionEnd('x = f', 1)('(a)', ')'), 'before'); // nothing open on the line: never close more than it opens
-    const threeLines = suggestionEnd('if (x) {', 3);
+    assert.equal(ruleOf('x = f', 1)('(a)', ')'), 'before'); // nothing open on the line: never close more than it opens
+    const threeLines = ruleOf('if (x) {', 3);
     assert.equal(threeLines('\n\ty();', '\n'), 'no');
     assert.equal(threeLines('\n\ty();\n\tz();', '\n'), 'before');
     assert.equal(threeLines('\n\ty();\n', '}'), 'after');

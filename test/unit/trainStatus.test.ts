@@ -15,7 +15,7 @@ describe('training status words', () => {
   });
 
   it('logs the corpus, a resumed step and the samples', () => {
-    const read = { type: 'didReadCorpus', id: 1, summary: '12 files', skipped: { binary: 0, tooLarge: 0, generated: 0, secret: 0, invalidUtf8: 0 }, trainChars: 123456, adjusted: null } as const;
+    const read = { type: 'didReadCorpus', id: 1, summary: '12 files', skipped: { binary: 0, tooLarge: 0, generated: 0, secret: 0, unreadable: 0, invalidUtf8: 0, secretsMasked: 0 }, trainChars: 123456, adjusted: null } as const;
     assert.equal(logLine({ ...read, resumedAtStep: 40 }), '12 files; 123,456 training characters; resuming at step 40');
     assert.equal(logLine({ ...read, resumedAtStep: null }), '12 files; 123,456 training characters');
     assert.equal(logLine({ type: 'didSample', id: 1, step: 7, text: 'int x;' }), 'sample at step 7:\nint x;');

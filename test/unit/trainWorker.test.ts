@@ -9,13 +9,20 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { beamSearch } from '../../src/complete/beamSearch';
+import { generateKeyPairSync } from 'node:crypto';
+import { beamSearch, runToMaxChars } from '../../src/complete/beamSearch';
+import { workspaceCounts } from '../../src/complete/documentCounts';
+import { readCorpus } from '../../src/files/corpus';
+import { WORKSPACE_WEIGHT } from '../../src/model/mixture';
+import { sampleText } from '../../src/model/sampler';
+import { Rng } from '../../src/util/rng';
 import { suggestionEnd } from '../../src/complete/lineBoundary';
 import { modelFromCheckpoint } from '../../src/model/model';
 import type { TrainJob, TrainWorkerToHost } from '../../src/protocol/trainProtocol';
 import { loadCheckpointFile } from '../../src/files/checkpointFile';
 import { TrainClient, TrainError, type TrainNotification } from '../../src/train/trainClient';
 import { TrainService } from '../../src/train/trainService';
+import { repliesOf } from './rawWorker';
 
 const PROJECT = path.resolve(__dirname, '..', 'fixtures', 'cproject');
 const WORKER = path.resolve(__dirname, '..', '..', 'src', 'train', 'trainWorker.ts');
@@ -87,6 +94,23 @@ describe('training worker', function () {
     }
   });
 
+  it('answers a malformed request with an error, and lives on (a real worker thread)', async () => {
+    const worker = createWorker(), reply = repliesOf<TrainWorkerToHost>(worker);
+    try {
+      for (const junk of [null, 'train', { type: 'cancel' }, { type: 'didType', extra: 1 }]) worker.postMessage(junk);
+      worker.postMessage({ type: 'train', id: 5, job: null });
+      worker.postMessage({ type: 'train', id: 6, job: { ...job(dir), settings: { ...job(dir).settings, hidden: -3 } } });
+      const [five, six] = [await reply(5), await reply(6)];
+      assert.ok(five.type === 'reply' && !five.ok && five.code === 'failed' && /malformed request \(train\.job is null, not an object\)/.test(five.error), JSON.stringify(five));
+      assert.ok(six.type === 'reply' && !six.ok && /train\.job\.settings\.hidden is -3/.test(six.error), JSON.stringify(six));
+      worker.postMessage({ type: 'train', id: 7, job: job(dir) });
+      const seven = await reply(7);
+      assert.ok(seven.type === 'reply' && seven.ok, 'the worker lives on');
+    } finally {
+      await worker.terminate();
+    }
+  });
+
   it('a killed worker rejects what was pending, and the last checkpoint stays whole', async () => {
     const notes: TrainNotification[] = [];
     const client = await TrainClient.start(createWorker, (n) => notes.push(n));
@@ -100,6 +124,56 @@ describe('training worker', function () {
     assert.deepEqual(fs.readFileSync(file), good);
     assert.ok(loadCheckpointFile(file).training.step > 0);
     assert.deepEqual(fs.readdirSync(dir), ['model.cellscope']);
+  });
+
+  it('keeps secrets inside code out of the model: ten kinds of source file, 100,000 sampled characters, completions primed with each secret', async function () {
+    this.timeout(120_000);
+    // Made here, not written in the repository, so that no scanner mistakes the test for a leak.
+    const rng = new Rng(5), pick = (n: number, chars: string) => Array.from({ length: n }, () => chars[rng.nextUint32() % chars.length]).join('');
+    const AN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+    const pem = (generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs1', format: 'pem' }) as string).trim();
+    const files: Record<string, [secret: string, line: (s: string) => string]> = {
+      'src/config.ts': [`ghp_${pick(36, AN)}`, (s) => `export const token = "${s}";`],
+      'src/slack.js': [`xoxb-${pick(12, '0123456789')}-${pick(13, '0123456789')}-${pick(24, AN)}`, (s) => `const slack = '${s}';`],
+      'app/aws.py': [`AKIA${pick(16, UP)}`, (s) => `AWS_ACCESS_KEY_ID = "${s}"`],
+      'app/settings.py': [pick(40, `${AN}+/`), (s) => `aws_secret_access_key = "${s}"`],
+      'cmd/publish.go': [`npm_${pick(36, AN)}`, (s) => `const npmToken = "${s}"`],
+      'src/client.rs': [pick(28, AN), (s) => `const API_KEY: &str = "${s}";`],
+      'src/Db.java': [`https://admin:${pick(14, AN)}@db.example.com`, (s) => `String url = "${s}/prod";`],
+      'src/api.c': [pick(40, '0123456789abcdef'), (s) => `#define API_SECRET "${s}"`],
+      'deploy/release.sh': [`sk_live_${pick(24, AN)}`, (s) => `export STRIPE_KEY=${s}`],
+      'lib/signing.rb': [pem, (s) => `KEY = <<~PEM\n${s}\nPEM`],
+      'web/hook.php': [`https://hooks.slack.com/services/T${pick(8, UP)}/B${pick(8, UP)}/${pick(24, AN)}`, (s) => `$hook = '${s}';`],
+    };
+    const ws = fs.mkdtempSync(path.join(dir, 'ws-'));
+    fs.cpSync(PROJECT, ws, { recursive: true });
+    // Each secret many times over, as a key pasted through a project: what a model would learn by heart.
+    for (const [file, [secret, line]] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(ws, file)), { recursive: true });
+      fs.writeFileSync(path.join(ws, file), Array.from({ length: 30 }, (_, i) => `// setting ${i}\n${line(secret)}\n`).join(''));
+    }
+    const notes: TrainNotification[] = [];
+    await new Promise<void>((resolve) => {
+      const service = new TrainService((m) => (m.type === 'reply' ? resolve() : m.type !== 'ready' && notes.push(m)));
+      service.handle({ type: 'train', id: 1, job: job(dir, { roots: [ws], seconds: 5, settings: { hidden: 32, layers: 1, batch: 8, steps: 32, lr: 1e-2, seed: 1 } }) });
+    });
+    const read = notes.find((n) => n.type === 'didReadCorpus');
+    assert.ok(read?.type === 'didReadCorpus' && read.skipped.secretsMasked === Object.keys(files).length, JSON.stringify(read));
+    // A secret leaks if any 8 of its characters in a row come back (after its well-known prefix).
+    const leaks = (text: string) => Object.values(files).flatMap(([secret]) => {
+      const body = secret.replace(/^(ghp_|xoxb-|AKIA|npm_|sk_live_|https:\/\/\w+:|-----BEGIN RSA PRIVATE KEY-----\n)/, '');
+      return Array.from({ length: body.length - 7 }, (_, i) => body.slice(i, i + 8)).filter((w) => !/^[-\n]+$/.test(w) && text.includes(w));
+    });
+    const model = modelFromCheckpoint(loadCheckpointFile(job(dir).checkpointPath), Arena.plain());
+    const sampled = sampleText(model, '\n', 100_000, 1, new Rng(9));
+    assert.deepEqual(leaks(sampled), []);
+    // Completions as the editor makes them: the model with the workspace's counts, primed with a secret's first four characters.
+    const workspace = workspaceCounts(model.vocabulary, (await readCorpus(ws)).files.map((f) => f.text));
+    for (const [secret, line] of Object.values(files)) {
+      const primed = line(secret).slice(0, line(secret).indexOf(secret) + 4);
+      const beams = beamSearch(model, `// setting 30\n${primed}`, { width: 7, maxChars: 40, endsAt: runToMaxChars, cache: [{ counts: workspace, weight: WORKSPACE_WEIGHT }] });
+      assert.deepEqual(leaks(beams.map((b) => b.text).join('\n')), [], primed);
+    }
   });
 
   it('keeps secrets out of the model: a key in .env appears in no sample and no completion', async () => {

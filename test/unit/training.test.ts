@@ -11,7 +11,7 @@ import { carryState, createActivations, networkForward, networkLoss } from '../.
 import { Vocabulary } from '../../src/model/vocabulary';
 import { Rng } from '../../src/util/rng';
 import { evaluateDocuments } from '../../src/train/evaluate';
-import { HELDOUT_SAMPLE_CHARS, Trainer } from '../../src/train/trainer';
+import { HELDOUT_SAMPLE_CHARS, Trainer, TrainingDivergedError } from '../../src/train/trainer';
 
 const TEXT = 'int main(void) {\n\tif (x > 0) {\n\t\treturn x; /* positive */\n\t}\n\treturn -x;\n}\n'.repeat(8);
 const SMALL = { hidden: 16, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed: 3 };
@@ -74,6 +74,17 @@ describe('training', () => {
     assert.deepEqual(b.state, a.state);
     assert.deepEqual(b.training, a.training);
     assert.equal(b.training.step, 10);
+  });
+
+  it('stops on a loss that is not a finite number, before the parameters or moments take it', () => {
+    const trainer = Trainer.fresh(TEXT, [], SMALL, Arena.plain());
+    trainer.step();
+    trainer.model.p.outBias[2] = Infinity; // as a far too high learning rate ends
+    const before = trainer.checkpoint(), params = before.params.slice(), moments = before.adamM.slice();
+    assert.throws(() => trainer.step(), (e: Error) => e instanceof TrainingDivergedError && /diverged at step 2 .*lower the learning rate \(now 0\.01\)/.test(e.message));
+    assert.deepEqual(trainer.model.params, params);
+    assert.deepEqual(trainer.checkpoint().adamM, moments);
+    assert.equal(trainer.stats.step, 1);
   });
 
   it('measures bits/char as computed by hand: a model whose prediction ignores its input', () => {
