@@ -116,7 +116,7 @@ export class TrainingController implements vscode.Disposable {
         progress.report({ message: 'reading the workspace…' });
         this.onNote = (n) => {
           if (n.type === 'didReadCorpus') progress.report({ message: `training on ${n.trainChars.toLocaleString('en')} characters of code…` });
-          if (n.type === 'didReadCorpus' && n.adjusted) void vscode.window.showWarningMessage(`Cellscope: ${n.adjusted}.`);
+          if (n.type === 'didReadCorpus' && n.adjusted) void vscode.window.showWarningMessage(`Cellscope: ${n.adjusted} (the setting cellscope.training.hiddenSize).`);
           if (n.type === 'didEvaluate') heldout = n.point.heldoutBpc;
           if (n.type === 'didProgress') progress.report({ message: progressText(heldout, n.charsPerSecond, n.budgetLeft) });
           if (n.type === 'didProgress' || n.type === 'didEvaluate') this.setState({ kind: 'training', bpc: heldout ?? (n.type === 'didProgress' ? n.trainBpc : null) });
