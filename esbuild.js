@@ -1,9 +1,12 @@
 // Builds Cellscope's bundles with esbuild: one named options object per bundle. Usage:
 //   node esbuild.js [--production] [--watch]
-// Exits non-zero when a bundle fails, so CI and `npm test` stop there.
+// --production (what `npm run package` ships) minifies, leaves out source maps and writes
+// dist/THIRD-PARTY-NOTICES.md for every package the bundles and assets hold. Exits non-zero
+// when a bundle fails, so CI and `npm test` stop there.
 
 const esbuild = require('esbuild');
 const fs = require('node:fs');
+const path = require('node:path');
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -15,6 +18,7 @@ const common = {
   format: 'cjs',
   sourcemap: !production,
   minify: production,
+  metafile: production, // which packages each bundle holds, for the notices
   logLevel: 'info',
   // web-tree-sitter is an ES module that finds itself through import.meta.url, which a CommonJS
   // bundle does not have: give it the bundle's own file URL.
@@ -44,7 +48,8 @@ const webview = { ...common, entryPoints: ['media/activations.ts'], outfile: 'di
 const cli = { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' };
 
 /** Files the bundles load at run time, copied as their npm packages ship them: web-tree-sitter's
- *  runtime and the grammars into dist/grammars, the codicon font into dist/codicons. */
+ *  runtime and the grammars into dist/grammars, the codicon font into dist/codicons. Returns
+ *  the packages copied from (and AssemblyScript's, whose runtime the kernels hold). */
 function copyAssets() {
   fs.mkdirSync('dist/codicons', { recursive: true });
   for (const name of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(require.resolve(`@vscode/codicons/dist/${name}`), `dist/codicons/${name}`);
@@ -54,6 +59,27 @@ function copyAssets() {
   for (const [pkg, names] of Object.entries(files)) {
     for (const name of names) fs.copyFileSync(require.resolve(`${pkg}/${name}`), `dist/grammars/${name}`);
   }
+  return ['@vscode/codicons', ...Object.keys(files), 'assemblyscript'];
+}
+
+/** dist/THIRD-PARTY-NOTICES.md: each package in the bundles (from esbuild's metafiles) or the assets, its licence and its licence text. */
+function writeNotices(results, assetPackages) {
+  const packages = new Map(assetPackages.map((name) => [name, path.join('node_modules', name)])); // name → folder
+  for (const { metafile } of results) {
+    for (const input of Object.keys(metafile.inputs)) {
+      const at = input.lastIndexOf('node_modules/') + 'node_modules/'.length;
+      if (at < 'node_modules/'.length) continue;
+      const [scope, name] = input.slice(at).split('/'), full = scope.startsWith('@') ? `${scope}/${name}` : scope;
+      packages.set(full, input.slice(0, at) + full);
+    }
+  }
+  const sections = [...packages].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, dir]) => {
+    const { version, license } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const file = fs.readdirSync(dir).find((f) => /^(licen[cs]e|copying)/i.test(f));
+    if (!file) throw new Error(`${name} ships no licence file: name its licence in the notices by hand`);
+    return `## ${name} ${version} (${license})\n\n\`\`\`\n${fs.readFileSync(path.join(dir, file), 'utf8').trim()}\n\`\`\`\n`;
+  });
+  fs.writeFileSync('dist/THIRD-PARTY-NOTICES.md', `# Third-party notices\n\nCellscope's bundles and assets hold these packages.\n\n${sections.join('\n')}`);
 }
 
 /** Both builds of the SIMD kernels: see buildSimdKernels. */
@@ -78,14 +104,15 @@ async function buildSimdKernels(outFile = 'dist/simd.wasm', relaxed = false) {
 async function main() {
   fs.rmSync('dist', { recursive: true, force: true });
   const bundles = [extension, trainWorker, trainShard, engineWorker, engineStep, webview, cli];
-  copyAssets();
+  const assetPackages = copyAssets();
   if (watch) {
     await buildSimdBuilds();
     for (const options of bundles) await (await esbuild.context(options)).watch();
     return;
   }
-  await Promise.all([...bundles.map((options) => esbuild.build(options)), buildSimdBuilds()]);
+  const [results] = await Promise.all([Promise.all(bundles.map((options) => esbuild.build(options))), buildSimdBuilds()]);
   fs.chmodSync('dist/cli.js', 0o755);
+  if (production) writeNotices(results, assetPackages);
 }
 
 module.exports = { buildSimdKernels }; // for tests that need the kernels without a whole build

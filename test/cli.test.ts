@@ -227,6 +227,18 @@ describe('cellscope CLI', function () {
       }
     });
 
+    it('a model trained elsewhere at the same time is refused, and the running training saves a whole model', async () => {
+      const file = path.join(dir, 'shared.model');
+      const first = spawn(process.execPath, [CLI, 'train', PROJECT, '--out', file, '--seconds', '600', ...TINY]);
+      let stdout = '';
+      await new Promise<void>((resolve) => first.stdout.on('data', (chunk) => (stdout += chunk) && /^step \d+/m.test(stdout) && resolve()));
+      refused(runWith({ timeout: 10_000 }, 'train', PROJECT, '--out', file, '--seconds', '1', ...TINY), new RegExp(`shared\\.model is being trained by another Cellscope \\(process ${first.pid} `));
+      first.kill('SIGINT');
+      assert.equal(await new Promise((resolve) => first.on('exit', resolve)), 0);
+      assert.ok(loadCheckpointFile(file).training.step > 0);
+      assert.ok(!fs.existsSync(`${file}.lock`));
+    });
+
     it('a mistyped flag or number', () => {
       refused(run('train', PROJECT, '--out', model, '--hiden', '8'), /--hiden/);
       refused(run('sample', model, '--temperature', 'hot'), /--temperature must be a number/);

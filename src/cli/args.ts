@@ -2,8 +2,9 @@
 // UsageError with one sentence that says what to type instead.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UserError } from '../util/userError';
 
-export class UsageError extends Error {
+export class UsageError extends UserError {
   override name = 'UsageError';
 }
 

@@ -3,13 +3,8 @@
 // Problems the user can fix (a bad folder, a bad model file, a mistyped flag) end with exit
 // status 2 and one sentence; anything else is a bug and shows its stack.
 
-import { ModelSizeError } from '../config/settings';
-import { CheckpointError } from '../model/checkpoint';
-import { CorpusError } from '../files/corpus';
-import { TrainingDivergedError } from '../train/trainer';
-import { ResumeError } from '../train/trainingSession';
 import { simdBuild } from '../util/simdKernels';
-import { UsageError } from './args';
+import { UserError } from '../util/userError';
 import { BENCH_HELP, benchCommand } from './benchCommand';
 import { CELLS_HELP, cellsCommand } from './cellsCommand';
 import { COMPLETE_HELP, completeCommand } from './completeCommand';
@@ -49,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     await command.run(args, simdBuild(__dirname)); // dist/cli.js sits beside dist/simd*.wasm
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || err instanceof CorpusError || err instanceof CheckpointError || err instanceof ResumeError || err instanceof ModelSizeError || err instanceof TrainingDivergedError) {
+    if (err instanceof UserError) {
       process.stderr.write(`cellscope ${name}: ${err.message}\n`);
       return 2;
     }

@@ -7,7 +7,7 @@ import type { EngineHost } from '../engine/engineHost';
 import type { CompletionOptions } from '../protocol/engineProtocol';
 import { completionStatus, type CompletionState } from './completionStatus';
 import { DEFAULT_COMPLETION_OPTIONS } from './suggest';
-import { readSetting } from '../host/settingsReader';
+import { readSetting, writeSetting } from '../host/settingsReader';
 
 // Typing faster than this apart asks only once: each keystroke cancels the previous request.
 const DEBOUNCE_MS = 60;
@@ -18,7 +18,7 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
 
   constructor(private readonly engine: EngineHost) {
     this.own(vscode.languages.registerInlineCompletionItemProvider([{ scheme: 'file' }, { scheme: 'untitled' }], this));
-    this.own(vscode.commands.registerCommand('cellscope.toggleCompletions', () => this.config().update('enabled', !readSetting('cellscope.completion.enabled'), vscode.ConfigurationTarget.Global)));
+    this.own(vscode.commands.registerCommand('cellscope.toggleCompletions', () => writeSetting('cellscope.completion.enabled', !readSetting('cellscope.completion.enabled'))));
     this.own(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('cellscope.completion.enabled') && this.showStatus()));
     this.own(engine.onDidChangeModel(() => this.showStatus()));
     this.status.name = 'Cellscope Completions';
@@ -46,10 +46,6 @@ export class CompletionProvider implements vscode.InlineCompletionItemProvider, 
     const state: CompletionState = !this.engine.model ? 'noModel' : readSetting('cellscope.completion.enabled') ? 'on' : 'off';
     const { text, tooltip, command } = completionStatus(state);
     Object.assign(this.status, { text, tooltip, command });
-  }
-
-  private config(): vscode.WorkspaceConfiguration {
-    return vscode.workspace.getConfiguration('cellscope.completion');
   }
 
   private own<T extends vscode.Disposable>(d: T): T {

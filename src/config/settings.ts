@@ -6,6 +6,7 @@
 
 import { ARENA_MAX_BYTES } from '../model/arena';
 import { paramCount, type ModelConfig } from '../model/params';
+import { UserError } from '../util/userError';
 
 export interface Setting {
   type: 'integer' | 'number' | 'boolean' | 'array';
@@ -51,13 +52,21 @@ export function settingValue<K extends SettingKey>(key: K, value: unknown): Valu
   return Math.min(s.maximum ?? Infinity, Math.max(s.minimum ?? -Infinity, n)) as ValueOf<K>;
 }
 
+/** Why `value` (set by hand) is not used as it is, naming the setting and what is used instead; null when it is. */
+export function settingProblem(key: SettingKey, value: unknown): string | null {
+  const s: Setting = SETTINGS[key], used = settingValue(key, value);
+  if (value === undefined || JSON.stringify(used) === JSON.stringify(value)) return null;
+  const range = s.type === 'integer' || s.type === 'number' ? ` (${s.minimum ?? '−∞'} to ${s.maximum ?? '∞'}${s.type === 'integer' ? ', whole' : ''})` : '';
+  return `the setting ${key} is ${JSON.stringify(value)}, not a valid ${s.type}${range}: Cellscope uses ${JSON.stringify(used)}.`;
+}
+
 /** A setting's default. */
 export function settingDefault<K extends SettingKey>(key: K): ValueOf<K> {
   return SETTINGS[key].default as ValueOf<K>;
 }
 
 /** A model too large for a model's memory even at the smallest hidden size: says what to lower. */
-export class ModelSizeError extends Error {
+export class ModelSizeError extends UserError {
   override name = 'ModelSizeError';
 }
 

@@ -64,7 +64,8 @@ function removeStaleTemporaries(file: string): void {
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether process `pid` is alive on this machine. */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -16,6 +16,7 @@ import type { CorpusSkips } from '../protocol/trainProtocol';
 import { crc32 } from '../util/crc32';
 import { FileRefusal, readRegularFile } from './regularFile';
 import { maskSecrets } from './secrets';
+import { UserError } from '../util/userError';
 
 // Extensions of files that hold source code (the model learns code, not data or prose).
 const SOURCE_EXTENSIONS = new Set([
@@ -66,7 +67,7 @@ export interface Corpus {
 }
 
 /** A problem with the folder that the user must fix (shown as one sentence). */
-export class CorpusError extends Error {
+export class CorpusError extends UserError {
   override name = 'CorpusError';
 }
 

@@ -1,12 +1,30 @@
 // The VS Code side of the settings table (config/settings.ts): reads a setting's value from the
-// user's configuration, typed and clamped to the table's limits, so that no adapter writes a
-// default or a limit of its own.
+// user's configuration, typed and clamped to the table's limits (a value set out of range by
+// hand is reported once, naming the setting), so that no adapter writes a default or a limit of
+// its own; and writes a setting where its effective value comes from.
 
 import * as vscode from 'vscode';
-import { settingValue, type SettingKey } from '../config/settings';
+import { settingProblem, settingValue, type SettingKey } from '../config/settings';
 
-/** The current value of `key` (the table's default when unset or of the wrong type). */
+const reported = new Set<string>(); // key=value pairs already reported
+
+const split = (key: SettingKey) => [key.slice(0, key.lastIndexOf('.')), key.slice(key.lastIndexOf('.') + 1)] as const;
+
+/** The current value of `key` (the table's default when unset or of the wrong type, clamped to its limits). */
 export function readSetting<K extends SettingKey>(key: K): ReturnType<typeof settingValue<K>> {
-  const dot = key.lastIndexOf('.');
-  return settingValue(key, vscode.workspace.getConfiguration(key.slice(0, dot)).get(key.slice(dot + 1)));
+  const [section, name] = split(key), raw = vscode.workspace.getConfiguration(section).get(name);
+  const problem = settingProblem(key, raw);
+  if (problem && !reported.has(`${key}=${JSON.stringify(raw)}`)) {
+    reported.add(`${key}=${JSON.stringify(raw)}`);
+    void vscode.window.showWarningMessage(`Cellscope: ${problem}`);
+  }
+  return settingValue(key, raw);
+}
+
+/** Sets `key` where its effective value comes from (a workspace setting wins over the user's, so a toggle writes there). */
+export function writeSetting(key: SettingKey, value: unknown): Thenable<void> {
+  const [section, name] = split(key), config = vscode.workspace.getConfiguration(section), where = config.inspect(name);
+  const target = where?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
+    : where?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  return config.update(name, value, target);
 }

@@ -15,6 +15,7 @@
 import { crc32 } from '../util/crc32';
 import { ARENA_MAX_BYTES } from './arena';
 import { paramCount, type ModelConfig } from './params';
+import { UserError } from '../util/userError';
 
 const MAGIC = 'CELLSCOP';
 export const FORMAT_VERSION = 2;
@@ -39,6 +40,7 @@ export interface TrainingStats {
   cursor: number; // position of the next chunk within each stream
   rng: number[]; // the sampler's RNG state
   history: HistoryPoint[];
+  trainedOn?: string; // what the last run read, for people ("12 files, 345,678 characters from /ws")
 }
 
 export interface Checkpoint {
@@ -59,7 +61,7 @@ interface Header {
   stateCount?: number; // format 2
 }
 
-export class CheckpointError extends Error {
+export class CheckpointError extends UserError {
   override name = 'CheckpointError';
 }
 
@@ -158,6 +160,7 @@ function headerProblem(header: unknown, version: number): string | null {
   if (!Array.isArray(t.rng) || t.rng.length !== 4 || !t.rng.every((w) => isCount(w, 0xffffffff))) return 'training.rng is not four 32-bit words';
   const point = (p: unknown) => isObject(p) && isCount(p.step) && isNumber(p.seconds) && isNumber(p.trainBpc) && (p.heldoutBpc === null || isNumber(p.heldoutBpc));
   if (!Array.isArray(t.history) || !t.history.every(point)) return 'training.history is not a list of {step, seconds, trainBpc, heldoutBpc}';
+  if (t.trainedOn !== undefined && typeof t.trainedOn !== 'string') return 'training.trainedOn is not text';
   const state = config.layers * 2 * (t.batch as number) * config.hidden;
   if (version >= 2 && header.stateCount !== 0 && header.stateCount !== state) return `stateCount is ${JSON.stringify(header.stateCount)}, neither 0 nor ${state}`;
   return null;

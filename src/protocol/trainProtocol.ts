@@ -61,7 +61,7 @@ export interface TrainSummary {
 export type TrainErrorCode =
   | 'noFiles' // nothing to learn from: tell the user what was looked for
   | 'badCheckpoint' // the stored model cannot be read: offer to start fresh
-  | 'busy' // a training is already running in this worker
+  | 'busy' // a training is already running in this worker, or another process trains the model
   | 'failed'; // anything else: show the log
 
 /** The value each request's reply carries. */

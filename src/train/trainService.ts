@@ -3,6 +3,7 @@
 // tests run it in-process. One run at a time: a second `train` is refused as busy.
 
 import { CorpusError, describeCorpus } from '../files/corpus';
+import { ModelBusyError } from '../files/modelLock';
 import { CheckpointError } from '../model/checkpoint';
 import { messageProblem, requestId } from '../protocol/messageShape';
 import { HOST_TO_TRAIN_WORKER, type HostToTrainWorker, type TrainErrorCode, type TrainJob, type TrainSummary, type TrainWorkerToHost } from '../protocol/trainProtocol';
@@ -46,7 +47,7 @@ export class TrainService {
     try {
       this.post({ type: 'reply', id, ok: true, value: await this.run(id, job, abort.signal) });
     } catch (err) {
-      const code: TrainErrorCode = err instanceof CorpusError ? 'noFiles' : err instanceof CheckpointError ? 'badCheckpoint' : 'failed';
+      const code: TrainErrorCode = err instanceof CorpusError ? 'noFiles' : err instanceof CheckpointError ? 'badCheckpoint' : err instanceof ModelBusyError ? 'busy' : 'failed';
       this.fail(id, code, err instanceof Error ? err.message : String(err));
     } finally {
       this.runs.delete(id);

@@ -1,12 +1,35 @@
 // The words the training UI shows, as pure functions so that tests can pin them: the status
-// bar text in each state, the progress notification's line and the log's.
+// bar text and tooltip in each state, what is known of the model, the progress notification's
+// line and the log's.
 
+import type { Checkpoint } from '../model/checkpoint';
+import { paramCount } from '../model/params';
 import type { TrainNotification } from './trainClient';
 
 export type TrainState =
   | { kind: 'idle' } // no model yet
-  | { kind: 'training'; bpc: number | null }
-  | { kind: 'ready'; bpc: number | null }; // a model exists and nothing runs
+  | { kind: 'training'; bpc: number | null; model?: string[] } // model: the last saved one's description
+  | { kind: 'ready'; bpc: number | null; model?: string[] }; // a model exists and nothing runs
+
+/** The model as people ask about it: size, training, held-out figure, what it learnt from and when it was saved (`savedAt`, ms). */
+export function describeModel(cp: Checkpoint, savedAt: number, now: number): string[] {
+  const { config: c, training: t } = cp, n = (x: number) => Math.round(x).toLocaleString('en');
+  const heldout = t.history[t.history.length - 1]?.heldoutBpc;
+  return [
+    `${c.layers} layer${c.layers === 1 ? '' : 's'} of ${c.hidden} LSTM cells, ${n(paramCount(c))} parameters, ${c.vocab - 1} characters`,
+    `trained ${duration(t.seconds)} (step ${n(t.step)}, ${n(t.charsSeen)} characters read)${t.trainedOn ? ` on ${t.trainedOn}` : ''}`,
+    heldout === undefined || heldout === null ? 'held-out bits per character: not measured (no held-out files)' : `held-out ${heldout.toFixed(2)} bits per character (lower is better; 8 is no better than chance)`,
+    `saved ${duration((now - savedAt) / 1000)} ago`,
+  ];
+}
+
+/** "45 s", "12 min", "3.5 h", "2 days". */
+function duration(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 48 * 3600) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${Math.round(seconds / 86400)} days`;
+}
 
 const bpcText = (bpc: number | null) => (bpc === null || !Number.isFinite(bpc) ? '' : ` ${bpc.toFixed(2)} bpc`);
 
@@ -22,13 +45,14 @@ export function statusText(state: TrainState): string {
 }
 
 export function statusTooltip(state: TrainState): string {
+  const model = state.kind !== 'idle' && state.model ? `\n\nThe model: ${state.model.join('; ')}.` : '';
   switch (state.kind) {
     case 'idle':
       return 'Cellscope has no model for this workspace yet: run "Cellscope: Train on Workspace". Click for the log.';
     case 'training':
-      return 'Cellscope is training on this workspace (bits per character: lower is better). Click for the log.';
+      return `Cellscope is training on this workspace (bits per character: lower is better). Click for the log.${model}`;
     case 'ready':
-      return 'Cellscope has a model of this workspace (held-out bits per character: lower is better). Click for the log.';
+      return `Cellscope has a model of this workspace (held-out bits per character: lower is better). Click for the log.${model}`;
   }
 }
 

@@ -15,6 +15,7 @@ import { evaluateDocuments, heldOutSample, type ScoredDocument } from './evaluat
 import { ShardPool } from './shardPool';
 import { StreamBatcher } from './streamBatcher';
 import { CorpusError } from '../files/corpus';
+import { UserError } from '../util/userError';
 
 // The settings' defaults (config/settings.ts), for the CLI and the extension alike.
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
@@ -29,7 +30,7 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
 export const HELDOUT_SAMPLE_CHARS = 60_000;
 
 /** The loss went to infinity or NaN: the run stops, and what was saved before stays. */
-export class TrainingDivergedError extends Error {
+export class TrainingDivergedError extends UserError {
   override name = 'TrainingDivergedError';
 }
 

@@ -13,7 +13,7 @@ import { decodeCheckpoint } from '../model/checkpoint';
 import type { FileSelection, TrainJob, TrainSummary } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { TrainClient, type TrainNotification } from './trainClient';
-import { logLine, progressText, statusText, statusTooltip, type TrainState } from './trainStatus';
+import { describeModel, logLine, progressText, statusText, statusTooltip, type TrainState } from './trainStatus';
 
 const CHECKPOINT_FILE = 'model.cellscope';
 
@@ -21,6 +21,7 @@ export class TrainingController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly status = this.own(vscode.window.createStatusBarItem('cellscope.status', vscode.StatusBarAlignment.Right, 100));
   private client: TrainClient | undefined; // the worker, alive during a run only
+  private model: string[] | undefined; // the stored model, described (describeModel)
   private run: { abort: AbortController; done: Promise<unknown> } | undefined;
   private onNote: (n: TrainNotification) => void = () => {};
   private readonly modelSaved = this.own(new vscode.EventEmitter<string>());
@@ -35,6 +36,7 @@ export class TrainingController implements vscode.Disposable {
     this.own(vscode.commands.registerCommand('cellscope.trainWorkspace', () => this.train(false)));
     this.own(vscode.commands.registerCommand('cellscope.stopTraining', () => this.stop()));
     this.own(vscode.commands.registerCommand('cellscope.showLog', () => this.log.show()));
+    this.own(vscode.commands.registerCommand('cellscope.showModelInfo', () => this.showModelInfo()));
     // Typing is a change to the active editor's document; output channels (our own log too)
     // also change documents, and must not pause training.
     this.own(vscode.workspace.onDidChangeTextDocument((e) => {
@@ -51,22 +53,46 @@ export class TrainingController implements vscode.Disposable {
 
   /** At start-up: a stored model sets the status to ready; a damaged one is reported. */
   private async showStoredModel(): Promise<void> {
-    const file = this.checkpointPath;
-    if (!file) return;
-    let bytes: Uint8Array;
     try {
-      bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(file));
-    } catch {
-      this.log.info(`no model yet for this workspace (${file})`);
-      return;
-    }
-    try {
-      const history = decodeCheckpoint(bytes, file).training.history;
-      this.setState({ kind: 'ready', bpc: history[history.length - 1]?.heldoutBpc ?? null });
-      this.log.info(`model loaded from ${file}`);
+      const bpc = await this.readModel();
+      if (bpc === undefined) return this.log.info(`no model yet for this workspace (${this.checkpointPath ?? 'no folder open'})`);
+      this.setState({ kind: 'ready', bpc });
+      this.log.info(`model loaded from ${this.checkpointPath}`);
     } catch (err) {
       if ((await this.failed(new WorkerError((err as Error).message, 'badCheckpoint'))) === 'startFresh') await this.train(true);
     }
+  }
+
+  /** Reads the stored model's description into `model`; returns its held-out bits/char (undefined: no model). Throws for a damaged one. */
+  private async readModel(): Promise<number | null | undefined> {
+    const file = this.checkpointPath;
+    if (!file) return undefined;
+    let bytes: Uint8Array, saved: number;
+    try {
+      [bytes, { mtime: saved }] = await Promise.all([vscode.workspace.fs.readFile(vscode.Uri.file(file)), vscode.workspace.fs.stat(vscode.Uri.file(file))]);
+    } catch {
+      return undefined;
+    }
+    const cp = decodeCheckpoint(bytes, file), history = cp.training.history;
+    this.model = describeModel(cp, saved, Date.now());
+    void vscode.commands.executeCommand('setContext', 'cellscope.hasModel', true);
+    return history[history.length - 1]?.heldoutBpc ?? null;
+  }
+
+  /** The command: what the model is, in a dialog. */
+  private async showModelInfo(): Promise<void> {
+    let bpc: number | null | undefined;
+    try {
+      bpc = await this.readModel();
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Cellscope cannot read its saved model: ${(err as Error).message}`);
+      return;
+    }
+    if (bpc === undefined || !this.model) {
+      void vscode.window.showInformationMessage('Cellscope has no model for this workspace yet: run "Cellscope: Train on Workspace".');
+      return;
+    }
+    void vscode.window.showInformationMessage('Cellscope model', { modal: true, detail: `${this.model.map((line) => line[0].toUpperCase() + line.slice(1)).join('.\n')}.\n\nKept in ${this.checkpointPath}.` });
   }
 
   /** The command: trains and returns what the run did (undefined when it did not start). */
@@ -121,7 +147,10 @@ export class TrainingController implements vscode.Disposable {
           if (n.type === 'didProgress') progress.report({ message: progressText(heldout, n.charsPerSecond, n.budgetLeft) });
           if (n.type === 'didProgress' || n.type === 'didEvaluate') this.setState({ kind: 'training', bpc: heldout ?? (n.type === 'didProgress' ? n.trainBpc : null) });
           this.log.info(logLine(n));
-          if (n.type === 'didSave') this.modelSaved.fire(n.path);
+          if (n.type === 'didSave') {
+            this.modelSaved.fire(n.path);
+            void this.readModel().catch(() => undefined); // the tooltip's description; a damaged file is reported at the next start
+          }
         };
         const summary = await (await this.worker()).train(job, abort.signal);
         this.log.info(`${summary.cancelled ? 'stopped' : 'finished'} at step ${summary.step}; held-out ${summary.heldoutBpc ?? 'n/a'} bpc; saved ${summary.checkpointPath}`);
@@ -129,7 +158,7 @@ export class TrainingController implements vscode.Disposable {
         return summary;
       });
     } catch (err) {
-      this.setState({ kind: 'idle' });
+      this.setState(this.model ? { kind: 'ready', bpc: null } : { kind: 'idle' });
       return this.failed(err);
     } finally {
       await this.disposeWorker(); // no worker stays behind between runs
@@ -181,8 +210,10 @@ export class TrainingController implements vscode.Disposable {
   }
 
   private setState(state: TrainState): void {
-    this.status.text = statusText(state);
-    this.status.tooltip = statusTooltip(state);
+    const shown = state.kind === 'idle' ? state : { ...state, model: this.model };
+    this.status.text = statusText(shown);
+    this.status.tooltip = statusTooltip(shown);
+    void vscode.commands.executeCommand('setContext', 'cellscope.training', state.kind === 'training');
   }
 
   private own<T extends vscode.Disposable>(d: T): T {

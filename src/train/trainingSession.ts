@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import { fitHiddenSize } from '../config/settings';
 import { checkWritable, loadCheckpointFile, saveCheckpointFile } from '../files/checkpointFile';
+import { ModelLock } from '../files/modelLock';
 import { readCorpus, splitText, type Corpus, type CorpusOptions } from '../files/corpus';
 import { Arena } from '../model/arena';
 import type { Checkpoint } from '../model/checkpoint';
@@ -14,6 +15,7 @@ import { Vocabulary } from '../model/vocabulary';
 import type { TrainSettings } from '../protocol/trainProtocol';
 import { Trainer } from './trainer';
 import { trainLoop, type TrainLoopOptions } from './trainLoop';
+import { UserError } from '../util/userError';
 
 /** The shape settings a resumed model must share with what was asked. */
 const SHAPE = ['hidden', 'layers', 'batch', 'steps'] as const;
@@ -29,7 +31,7 @@ export interface TrainingPlan {
 }
 
 /** The checkpoint differs from what was asked: the user must start fresh or choose another file. */
-export class ResumeError extends Error {
+export class ResumeError extends UserError {
   override name = 'ResumeError';
 }
 
@@ -37,6 +39,7 @@ export class TrainingSession {
   private constructor(
     readonly trainer: Trainer,
     private readonly arena: Arena, // the trainer's model's, disposed after it
+    private readonly lock: ModelLock, // held until the last save
     readonly corpus: Corpus,
     readonly trainChars: number,
     readonly resumedAtStep: number | null,
@@ -45,33 +48,38 @@ export class TrainingSession {
   ) {}
 
   /**
-   * Reads everything that can fail before anything is written, then makes the trainer; `simd`
-   * gives the kernels' bytes and the folder of dist/trainShard.js (threads need both).
+   * Takes the model's lock and reads everything that can fail before anything is written, then
+   * makes the trainer; `simd` gives the kernels' bytes and the folder of dist/trainShard.js
+   * (threads need both).
    */
   static async open(plan: TrainingPlan, simd: { wasm: Uint8Array; distDir: string } | undefined): Promise<TrainingSession> {
-    const resumeFrom = !plan.fresh && fs.existsSync(plan.checkpointPath) ? loadCheckpointFile(plan.checkpointPath) : undefined;
     checkWritable(plan.checkpointPath);
-    if (resumeFrom) checkResumable(resumeFrom, plan.asked, plan.checkpointPath);
-    const corpus = await readCorpus(plan.roots, plan.files);
-    const { train, heldOut } = splitText(corpus);
-    const arena = Arena.create(simd?.wasm);
-    let trainer: Trainer, adjusted: string | null = null;
-    if (resumeFrom) {
-      trainer = Trainer.resume(resumeFrom, train, heldOut, arena);
-    } else {
-      const s = plan.settings, vocabulary = Vocabulary.fromText(train);
-      const fit = fitHiddenSize({ vocab: vocabulary.size, hidden: s.hidden, layers: s.layers }, s.batch, s.steps, plan.threads);
-      adjusted = fit.tooLarge && `${fit.tooLarge}: training hidden size ${fit.hidden} instead`;
-      trainer = Trainer.fresh(train, heldOut, { ...s, hidden: fit.hidden }, arena, vocabulary);
-    }
+    const lock = ModelLock.acquire(plan.checkpointPath);
+    let arena: Arena | undefined, trainer: Trainer | undefined;
     try {
+      const resumeFrom = !plan.fresh && fs.existsSync(plan.checkpointPath) ? loadCheckpointFile(plan.checkpointPath) : undefined;
+      if (resumeFrom) checkResumable(resumeFrom, plan.asked, plan.checkpointPath);
+      const corpus = await readCorpus(plan.roots, plan.files);
+      const { train, heldOut } = splitText(corpus);
+      arena = Arena.create(simd?.wasm);
+      let adjusted: string | null = null;
+      if (resumeFrom) {
+        trainer = Trainer.resume(resumeFrom, train, heldOut, arena);
+      } else {
+        const s = plan.settings, vocabulary = Vocabulary.fromText(train);
+        const fit = fitHiddenSize({ vocab: vocabulary.size, hidden: s.hidden, layers: s.layers }, s.batch, s.steps, plan.threads);
+        adjusted = fit.tooLarge && `${fit.tooLarge}: training hidden size ${fit.hidden} instead`;
+        trainer = Trainer.fresh(train, heldOut, { ...s, hidden: fit.hidden }, arena, vocabulary);
+      }
       if (simd) await trainer.useThreads(plan.threads, simd.distDir);
+      trainer.stats.trainedOn = `${corpus.files.length.toLocaleString('en')} files, ${train.length.toLocaleString('en')} training characters from ${corpus.roots.join(', ')}`;
+      return new TrainingSession(trainer, arena, lock, corpus, train.length, resumeFrom ? resumeFrom.training.step : null, adjusted, plan.checkpointPath);
     } catch (err) {
-      await trainer.dispose();
-      arena.dispose();
+      await trainer?.dispose();
+      arena?.dispose();
+      lock.release();
       throw err;
     }
-    return new TrainingSession(trainer, arena, corpus, train.length, resumeFrom ? resumeFrom.training.step : null, adjusted, plan.checkpointPath);
   }
 
   /** Trains until the budget is spent or the signal aborts, saving the checkpoint as it goes and at the end. */
@@ -79,10 +87,11 @@ export class TrainingSession {
     return trainLoop(this.trainer, { ...options, save: () => saveCheckpointFile(this.checkpointPath, this.trainer.checkpoint()) });
   }
 
-  /** Stops the helper threads, then ends the arena. */
+  /** Stops the helper threads, ends the arena and lets the model go. */
   async dispose(): Promise<void> {
     await this.trainer.dispose();
     this.arena.dispose();
+    this.lock.release();
   }
 }
 

@@ -16,6 +16,7 @@ const SETTINGS = {
   'cellscope.training.hiddenSize': 32, 'cellscope.training.batchSize': 8, 'cellscope.training.sequenceLength': 32,
   'cellscope.training.timeBudgetSeconds': 15,
   'cellscope.completion.minProbability': 0, // a model trained for seconds is unsure of everything: show its best anyway
+  'cellscope.completion.maxLines': -3, // set by hand out of range: used as 1, and said once
   'security.workspace.trust.enabled': false,
   // Only Cellscope's suggestions: no word-based suggest widget in between.
   'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false,
@@ -51,6 +52,7 @@ describe('end to end: completions in VS Code (code-server + Chromium)', function
     await wb.steadyGhostText();
     const accepted = await wb.lineWithGhostText();
     assert.ok(accepted.startsWith('int n = list_length(h'), accepted);
+    assert.match(await wb.notifications(), /the setting cellscope\.completion\.maxLines is -3, not a valid integer \(1 to 20, whole\): Cellscope uses 1\./);
     // Accepting never doubles the closing bracket after the cursor: the line closes no more than it opens.
     assert.ok(count(accepted, ')') <= count(accepted, '('), accepted);
     await wb.screenshot('2-ghost-text');

@@ -2,7 +2,8 @@
 # Installs what the end-to-end tests need, once, into .cellscope/e2e-tools (reused after):
 # Debian's chromium and the libraries code-server's native modules build against; Node 24
 # (npm's node@24, which code-server requires) with a stable copy of its headers; code-server
-# and @vscode/vsce. Needs root for apt-get, as CI has. About 3 minutes the first time.
+# (the .vsix comes from `npm run package`). Needs root for apt-get, as CI has. About 3
+# minutes the first time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tools=$PWD/.cellscope/e2e-tools
@@ -40,7 +41,7 @@ if [ ! -x "$tools/node24/bin/node" ]; then
 fi
 
 if [ ! -x "$tools/workbench/node_modules/.bin/code-server" ]; then
-  echo "installWorkbench: code-server and @vscode/vsce"
+  echo "installWorkbench: code-server"
   mkdir -p "$tools/workbench"
   cp test/e2e/tools/package.json "$tools/workbench/package.json"
   (cd "$tools/workbench" && clean_npm "$tools/node24/bin" "$tools/node24")

@@ -39,10 +39,15 @@ describe('end to end: training in VS Code (code-server + Chromium)', function ()
   it('trains from the command palette, shows bpc, and saves a checkpoint', async () => {
     wb = await Workbench.open(workspace, extensions, { ...FAST, 'security.workspace.trust.enabled': false }, reopen);
     assert.match(await wb.statusBar(), /Cellscope/);
+    // Commands that cannot act are not offered: Stop Training while nothing trains, Model Info without a model.
+    const idle = (await wb.paletteEntries('Cellscope:')).join('\n');
+    assert.match(idle, /Train on Workspace/);
+    assert.doesNotMatch(idle, /Stop Training|Show Model Info/);
     await wb.runCommand('Cellscope: Train on Workspace');
     await wb.waitFor('the progress notification with bpc, speed and time left',
       async () => /Cellscope: held-out (bpc not measured yet|\d\.\d\d bpc) · [\d,]+ chars\/s · \d+:\d\d left/.test(await wb!.notifications()));
     assert.match(await wb.statusBar(), /Cellscope training/);
+    assert.match((await wb.paletteEntries('Cellscope: Stop')).join('\n'), /Stop Training/);
     await wb.screenshot('1-training');
     await wb.waitFor('training to end', async () => /Cellscope \d\.\d\d bpc/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 90_000);
     await wb.screenshot('1-trained');
@@ -51,6 +56,10 @@ describe('end to end: training in VS Code (code-server + Chromium)', function ()
     const cp = loadCheckpointFile(file);
     assert.equal(cp.config.hidden, 32);
     assert.ok(cp.training.step > 0 && cp.training.history.length > 0);
+    await wb.runCommand('Cellscope: Show Model Info');
+    await wb.waitFor('the model info', async () => /2 layers of 32 LSTM cells.*trained \d+ s \(step \d+.* on 8 files, [\d,]+ training characters from .*held-out \d\.\d\d bits per character.*saved \d+ s ago/i.test(await wb!.dialogText()));
+    await wb.screenshot('1-model-info');
+    await wb.page.keyboard.press('Escape');
   });
 
   it('reports a damaged checkpoint and trains afresh on "Start Fresh"', async () => {

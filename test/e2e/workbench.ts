@@ -14,19 +14,19 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const TOOLS = path.join(ROOT, '.cellscope', 'e2e-tools');
 const NODE24 = path.join(TOOLS, 'node24', 'bin', 'node');
 const CODE_SERVER = path.join(TOOLS, 'workbench', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-const VSCE = path.join(TOOLS, 'workbench', 'node_modules', '@vscode', 'vsce', 'vsce');
+// What `npm run package` builds: the e2e tests install the .vsix that ships.
+const VSIX = path.join(ROOT, 'cellscope.vsix');
 export const SCREENSHOTS = path.join(ROOT, '.cellscope', 'e2e-screenshots');
 
-/** Packages the built extension as a .vsix (proving packaging works) and installs it into a fresh extensions folder. */
+/** Installs the packaged extension (`npm run package`) into a fresh extensions folder. */
 export function installExtension(): string {
-  for (const tool of [NODE24, CODE_SERVER, VSCE]) {
+  for (const tool of [NODE24, CODE_SERVER]) {
     if (!fs.existsSync(tool)) throw new Error(`${tool} is missing: run test/e2e/installWorkbench.sh`);
   }
+  if (!fs.existsSync(VSIX)) throw new Error(`${VSIX} is missing: run npm run package`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-ext-'));
-  const vsix = path.join(dir, 'cellscope.vsix');
   const env = { ...process.env, PATH: `${path.dirname(NODE24)}:${process.env.PATH}` };
-  execFileSync(NODE24, [VSCE, 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], { cwd: ROOT, env, stdio: 'pipe' });
-  execFileSync(NODE24, [CODE_SERVER, '--extensions-dir', path.join(dir, 'extensions'), '--install-extension', vsix], { env, stdio: 'pipe' });
+  execFileSync(NODE24, [CODE_SERVER, '--extensions-dir', path.join(dir, 'extensions'), '--install-extension', VSIX], { env, stdio: 'pipe' });
   return path.join(dir, 'extensions');
 }
 
@@ -93,6 +93,22 @@ export class Workbench {
 
   runCommand(title: string): Promise<void> {
     return this.pick('F1', title);
+  }
+
+  /** The Command Palette's entries for `filter`, as a user sees them listed (then closed again). */
+  async paletteEntries(filter: string): Promise<string[]> {
+    await this.page.keyboard.press('F1');
+    await this.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await this.page.keyboard.type(filter);
+    await this.page.waitForTimeout(500); // the list filters as it is typed
+    const entries = await this.page.locator('.quick-input-list .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+    await this.page.keyboard.press('Escape');
+    return entries;
+  }
+
+  /** The text of the modal dialog shown, '' when none. */
+  async dialogText(): Promise<string> {
+    return (await this.page.locator('.monaco-dialog-box').allInnerTexts()).join(' | ').replace(/\s+/g, ' ');
   }
 
   /** Opens a workspace file by name through Quick Open, with the cursor at its end. */

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { fitHiddenSize, ModelSizeError, settingValue } from '../../src/config/settings';
+import { fitHiddenSize, ModelSizeError, settingProblem, settingValue } from '../../src/config/settings';
 import { Arena } from '../../src/model/arena';
 import { buildSimdWasm } from './simdWasm';
 
@@ -33,6 +33,13 @@ describe('arena', function () {
     assert.equal(settingValue('cellscope.training.hiddenSize', 'big'), 128);
     assert.equal(settingValue('cellscope.completion.minProbability', -1), 0);
     assert.deepEqual(settingValue('cellscope.training.exclude', ['a', 3]), []);
+  });
+
+  it('says which setting set by hand is not used as it is, and what is used instead', () => {
+    assert.equal(settingProblem('cellscope.training.hiddenSize', -5), 'the setting cellscope.training.hiddenSize is -5, not a valid integer (8 to 2048, whole): Cellscope uses 8.');
+    assert.equal(settingProblem('cellscope.training.learningRate', 'fast'), 'the setting cellscope.training.learningRate is "fast", not a valid number (0 to 1): Cellscope uses 0.002.');
+    assert.equal(settingProblem('cellscope.training.exclude', 'dist'), 'the setting cellscope.training.exclude is "dist", not a valid array: Cellscope uses [].');
+    for (const [key, value] of [['cellscope.training.hiddenSize', 256], ['cellscope.training.exclude', ['dist/']], ['cellscope.training.autoStart', undefined]] as const) assert.equal(settingProblem(key, value), null);
   });
 
   it('reduces a hidden size whose training would not fit in an arena, says why, and refuses what fits at no size', () => {

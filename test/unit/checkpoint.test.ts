@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, FORMAT_VERSION, type Checkpoint } from '../../src/model/checkpoint';
 import { execFileSync } from 'node:child_process';
 import { checkWritable, loadCheckpointFile, saveCheckpointFile } from '../../src/files/checkpointFile';
+import { ModelBusyError, ModelLock } from '../../src/files/modelLock';
 import { paramCount, paramLayout } from '../../src/model/params';
 import { Rng } from '../../src/util/rng';
 import { Trainer } from '../../src/train/trainer';
@@ -217,6 +218,21 @@ describe('checkpoint file', () => {
     fs.writeFileSync(live, 'being written');
     saveCheckpointFile(file, sample());
     assert.deepEqual(fs.readdirSync(dir).sort(), ['m.model', path.basename(live)]);
+  });
+
+  it('locks a model for one training: a live process elsewhere holds it, a dead one or this process gives it up', () => {
+    const file = path.join(dir, 'm.model'), lockFile = `${file}.lock`;
+    const holdAs = (pid: number) => fs.writeFileSync(lockFile, JSON.stringify({ pid, host: os.hostname(), since: '2026-11-30T12:00:00.000Z' }));
+    holdAs(process.ppid); // alive: the process that started this test
+    assert.throws(() => ModelLock.acquire(file), (e: Error) => e instanceof ModelBusyError && new RegExp(`m\\.model is being trained by another Cellscope \\(process ${process.ppid} on .*since 2026-11-30T12:00:00\\.000Z\\); stop that training first`).test(e.message));
+    holdAs(999_999_999); // a crashed training's
+    const lock = ModelLock.acquire(file);
+    assert.equal(JSON.parse(fs.readFileSync(lockFile, 'utf8')).pid, process.pid);
+    ModelLock.acquire(file).release(); // this process's own (a stopped training thread's) is taken over
+    assert.ok(!fs.existsSync(lockFile));
+    lock.release();
+    fs.writeFileSync(lockFile, '{"pid": '); // half-written
+    ModelLock.acquire(file).release();
   });
 
   it('finds out before training that a model cannot be saved where asked', () => {

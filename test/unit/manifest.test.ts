@@ -26,6 +26,22 @@ describe('package.json contributions', () => {
     assert.deepEqual(contributed, registered);
   });
 
+  it('shows menu items only when the code can set what their `when` clauses ask, and packages the walkthrough it names', () => {
+    const contributed = new Set(manifest.contributes.commands.map((c: { command: string }) => c.command));
+    const set = new Set([...code.matchAll(/'setContext', '(cellscope\.\w+)'/g)].map((m) => m[1]));
+    for (const items of Object.values(manifest.contributes.menus) as { command: string; when?: string }[][]) {
+      for (const item of items) {
+        assert.ok(contributed.has(item.command), item.command);
+        for (const key of item.when?.match(/cellscope\.\w+/g) ?? []) assert.ok(set.has(key), `${item.command}: nothing sets ${key}`);
+      }
+    }
+    const packaged = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8');
+    for (const step of manifest.contributes.walkthroughs.flatMap((w: { steps: { media: { markdown: string } }[] }) => w.steps)) {
+      assert.ok(fs.existsSync(path.join(root, step.media.markdown)), step.media.markdown);
+      assert.ok(packaged.includes(`!${path.dirname(step.media.markdown)}/*.md`), `${step.media.markdown} is not packaged`);
+    }
+  });
+
   it("declares exactly the settings table (config/settings.ts): keys, types, defaults, limits and descriptions", () => {
     assert.deepEqual(manifest.contributes.configuration.properties, SETTINGS);
   });

@@ -123,7 +123,8 @@ describe('training worker', function () {
     await assert.rejects(run, (e: TrainError) => /training worker/.test(e.message));
     assert.deepEqual(fs.readFileSync(file), good);
     assert.ok(loadCheckpointFile(file).training.step > 0);
-    assert.deepEqual(fs.readdirSync(dir), ['model.cellscope']);
+    // The killed thread's lock names this process: the next training here takes it over.
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['model.cellscope', 'model.cellscope.lock']);
   });
 
   it('keeps secrets inside code out of the model: ten kinds of source file, 100,000 sampled characters, completions primed with each secret', async function () {
