@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const oneLine = 'n = list_len(head) + count_widgets(w, flags); '.repeat(5e6 / 48);
   const rng = new Rng(1), junk = Array.from({ length: 1 << 20 }, () => String.fromCharCode(rng.nextUint32() % 0x3000)).join('');
   const engine = await EngineClient.start(() => new Worker(path.join(ROOT, 'dist', 'engineWorker.js'), { workerData: { root: ROOT } }));
-  await engine.load(modelPath, { roots: [corpusDir], include: [], exclude: [], maxFileBytes: 1_000_000 });
+  await engine.load(modelPath, { folders: [{ path: corpusDir, include: [], exclude: [], maxFileBytes: 1_000_000 }] });
   const latency = {
     '1KB_end': await typing(engine, 'small-end', small, small.length, options),
     '1KB_middle': await typing(engine, 'small-middle', small, middleLineEnd(small), options),

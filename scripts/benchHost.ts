@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const summary = await client.train({
-    roots: [path.resolve(a.corpus!)], include: [], exclude: [], maxFileBytes: 1_000_000, checkpointPath: path.join(dir, 'model.cellscope'),
+    folders: [{ path: path.resolve(a.corpus!), include: [], exclude: [], maxFileBytes: 1_000_000 }], checkpointPath: path.join(dir, 'model.cellscope'),
     fresh: true, settings: { hidden: Number(a.hidden), layers: 2, batch: 32, steps: 64, lr: 2e-3, seed: 1 }, seconds: Number(a.seconds), threads: Number(a.threads),
   });
   delay.disable();

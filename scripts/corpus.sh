@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The corpora of the README's figures, each fetched from a registry this project reaches:
+# The corpora of the figures (docs/BENCHMARKS.md), each fetched from a registry this project reaches:
 #   corpus.sh kernel DEST       the Linux kernel subset of the paper (../shared/corpus/linux.sh; Debian's linux-source)
 #   corpus.sh python DEST       Django 3.2's Python sources (Debian's python3-django)
 #   corpus.sh typescript DEST   RxJS 7.8.1's TypeScript sources (the npm package's src/)

@@ -216,7 +216,7 @@ describe('cellscope CLI', function () {
 
     it('--out where nothing can be written is refused before training', () => {
       fs.writeFileSync(path.join(dir, 'a-file'), '');
-      refused(runWith({ timeout: 10_000 }, 'train', PROJECT, '--out', path.join(dir, 'a-file', 'm.model'), '--seconds', '600', ...TINY), /m\.model: the model cannot be saved there \(.*\)\. Choose a folder you can write to\./);
+      refused(runWith({ timeout: 10_000 }, 'train', PROJECT, '--out', path.join(dir, 'a-file', 'm.model'), '--seconds', '600', ...TINY), /m\.model: the model cannot be saved there \(.*\)\. Make the folder writable, or choose another\./);
     });
 
     it('a crafted model (valid checksum, hostile header) is refused by every command, at once', () => {

@@ -14,29 +14,30 @@ export interface Setting {
   default: number | boolean | string[];
   minimum?: number;
   maximum?: number;
+  scope: 'window' | 'resource'; // resource: each folder of a multi-root workspace may set its own
   description: string;
 }
 
 export const SETTINGS = {
-  'cellscope.training.hiddenSize': { type: "integer", default: 128, minimum: 8, maximum: 2048, description: "LSTM cells per layer for a new model. Larger models learn more but train more slowly; 128 learns a workspace in minutes on today's engine. Applies when training starts fresh." },
-  'cellscope.training.layers': { type: "integer", default: 2, minimum: 1, maximum: 4, description: "Stacked LSTM layers for a new model (2, as in Karpathy et al.). Applies when training starts fresh." },
-  'cellscope.training.timeBudgetSeconds': { type: "integer", default: 600, minimum: 10, description: "How long one run of \"Train on Workspace\" trains, in seconds of training time. Runs resume from the last checkpoint, so training can be spread over several runs." },
-  'cellscope.training.batchSize': { type: "integer", default: 32, minimum: 1, maximum: 512, description: "Parallel streams of text per training step (char-rnn's batch)." },
-  'cellscope.training.sequenceLength': { type: "integer", default: 64, minimum: 8, maximum: 512, description: "Characters per stream per step, the horizon of truncated backpropagation through time." },
-  'cellscope.training.learningRate': { type: "number", default: 0.002, minimum: 0, maximum: 1, description: "Adam's learning rate (2e-3, as char-rnn)." },
-  'cellscope.training.threads': { type: "integer", default: 0, minimum: 0, maximum: 16, description: "CPU threads training may use: each batch is split over them. 0 uses half of this machine's cores (at least one), leaving the rest to the editor and completions." },
-  'cellscope.training.include': { type: "array", items: {"type": "string"}, default: [], description: "Only files matching one of these patterns (.gitignore syntax, relative to the workspace folder) are learned. Empty: every source file." },
-  'cellscope.training.exclude': { type: "array", items: {"type": "string"}, default: [], description: "Files matching these patterns (.gitignore syntax) are never learned, on top of .gitignore, files.exclude, secrets, lock files and generated code, which are always left out." },
-  'cellscope.training.maxFileBytes': { type: "integer", default: 1000000, minimum: 1000, description: "Files larger than this are skipped (and counted in the log)." },
-  'cellscope.training.autoStart': { type: "boolean", default: false, description: "Start training when a trusted workspace opens." },
-  'cellscope.training.retrainOnSave': { type: "boolean", default: false, description: "Train again (resuming the model) when a file is saved and no training is running." },
-  'cellscope.completion.enabled': { type: "boolean", default: true, description: "Suggest how the code goes on, as ghost text, from this workspace's model (Tab accepts, Alt+] shows the next suggestion)." },
-  'cellscope.completion.languages': { type: "array", items: {"type": "string"}, default: [], description: "Language ids to complete (for example \"c\", \"typescript\"). Empty: every language." },
-  'cellscope.completion.beamWidth': { type: "integer", default: 7, minimum: 1, maximum: 32, description: "Continuations kept at each step of the beam search (7, as Karpathy & Fei-Fei). Wider finds likelier lines but takes longer." },
-  'cellscope.completion.maxChars': { type: "integer", default: 80, minimum: 1, maximum: 400, description: "The longest suggestion, in characters." },
-  'cellscope.completion.maxLines': { type: "integer", default: 1, minimum: 1, maximum: 20, description: "Lines a suggestion may span: 1 ends it at the end of the line." },
-  'cellscope.completion.minProbability': { type: "number", default: 0.45, minimum: 0, maximum: 1, description: "A suggestion is cut where the model's probability of it falls below this (at a word boundary); nothing is shown rather than a guess. 0.45 shows suggestions that are right about half the time or more (measured with `cellscope score`); lower shows longer, less certain ones." },
-  'cellscope.completion.documentCache': { type: "boolean", default: true, description: "Mix into the model's predictions what this file, the other open files and the workspace's files say: identifiers and idioms you used before are completed again. Off: the trained model alone, for comparison." },
+  'cellscope.training.hiddenSize': { type: "integer", default: 128, minimum: 8, maximum: 2048, scope: "window", description: "LSTM cells per layer for a new model. Larger models learn more but train more slowly; 128 learns a workspace in minutes on today's engine. Applies when training starts fresh." },
+  'cellscope.training.layers': { type: "integer", default: 2, minimum: 1, maximum: 4, scope: "window", description: "Stacked LSTM layers for a new model (2, as in Karpathy et al.). Applies when training starts fresh." },
+  'cellscope.training.timeBudgetSeconds': { type: "integer", default: 600, minimum: 10, scope: "window", description: "How long one run of \"Train on Workspace\" trains, in seconds of training time. Runs resume from the last checkpoint, so training can be spread over several runs." },
+  'cellscope.training.batchSize': { type: "integer", default: 32, minimum: 1, maximum: 512, scope: "window", description: "Parallel streams of text per training step (char-rnn's batch)." },
+  'cellscope.training.sequenceLength': { type: "integer", default: 64, minimum: 8, maximum: 512, scope: "window", description: "Characters per stream per step, the horizon of truncated backpropagation through time." },
+  'cellscope.training.learningRate': { type: "number", default: 0.002, minimum: 0, maximum: 1, scope: "window", description: "Adam's learning rate (2e-3, as char-rnn)." },
+  'cellscope.training.threads': { type: "integer", default: 0, minimum: 0, maximum: 16, scope: "window", description: "CPU threads training may use: each batch is split over them. 0 uses half of this machine's cores (at least one), leaving the rest to the editor and completions." },
+  'cellscope.training.include': { type: "array", items: {"type": "string"}, default: [], scope: "resource", description: "Only files matching one of these patterns (.gitignore syntax, relative to the workspace folder) are learned. Empty: every source file." },
+  'cellscope.training.exclude': { type: "array", items: {"type": "string"}, default: [], scope: "resource", description: "Files matching these patterns (.gitignore syntax) are never learned, on top of .gitignore, files.exclude, secrets, lock files and generated code, which are always left out." },
+  'cellscope.training.maxFileBytes': { type: "integer", default: 1000000, minimum: 1000, scope: "resource", description: "Files larger than this are skipped (and counted in the log)." },
+  'cellscope.training.autoStart': { type: "boolean", default: false, scope: "window", description: "Start training when a trusted workspace opens." },
+  'cellscope.training.retrainOnSave': { type: "boolean", default: false, scope: "window", description: "Train again (resuming the model) when a file is saved and no training is running." },
+  'cellscope.completion.enabled': { type: "boolean", default: true, scope: "window", description: "Suggest how the code goes on, as ghost text, from this workspace's model (Tab accepts, Alt+] shows the next suggestion)." },
+  'cellscope.completion.languages': { type: "array", items: {"type": "string"}, default: [], scope: "window", description: "Language ids to complete (for example \"c\", \"typescript\"). Empty: every language." },
+  'cellscope.completion.beamWidth': { type: "integer", default: 7, minimum: 1, maximum: 32, scope: "window", description: "Continuations kept at each step of the beam search (7, as Karpathy & Fei-Fei). Wider finds likelier lines but takes longer." },
+  'cellscope.completion.maxChars': { type: "integer", default: 80, minimum: 1, maximum: 400, scope: "window", description: "The longest suggestion, in characters." },
+  'cellscope.completion.maxLines': { type: "integer", default: 1, minimum: 1, maximum: 20, scope: "window", description: "Lines a suggestion may span: 1 ends it at the end of the line." },
+  'cellscope.completion.minProbability': { type: "number", default: 0.45, minimum: 0, maximum: 1, scope: "window", description: "A suggestion is cut where the model's probability of it falls below this (at a word boundary); nothing is shown rather than a guess. 0.45 shows suggestions that are right about half the time or more (measured with `cellscope score`); lower shows longer, less certain ones." },
+  'cellscope.completion.documentCache': { type: "boolean", default: true, scope: "window", description: "Mix into the model's predictions what this file, the other open files and the workspace's files say: identifiers and idioms you used before are completed again. Off: the trained model alone, for comparison." },
 } satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -196,7 +196,7 @@ export class EngineService {
     } catch {
       // no usable cache: discover
     }
-    const files = discoveryFiles((await readCorpus(request.roots, request)).files);
+    const files = discoveryFiles((await readCorpus(request.folders)).files);
     const found = await discoverCells(model, labeler, files, DISCOVERY_CHARS, stale);
     if (!found) throw new WorkerError('cancelled', 'cancelled');
     fs.writeFileSync(cacheFile, JSON.stringify({ step: info.step, ...found }));
@@ -239,9 +239,9 @@ async function release(loaded: Pick<LoadedModel, 'model' | 'helper'> | undefined
 
 /** The workspace level's counts from the workspace's files; null without a workspace or usable files. */
 async function workspaceFileCounts(vocabulary: string[], workspace: FileSelection | null): Promise<NgramCounts | null> {
-  if (!workspace || workspace.roots.length === 0) return null;
+  if (!workspace || workspace.folders.length === 0) return null;
   try {
-    return workspaceCounts(new Vocabulary(vocabulary), (await readCorpus(workspace.roots, workspace)).files.map((f) => f.text));
+    return workspaceCounts(new Vocabulary(vocabulary), (await readCorpus(workspace.folders)).files.map((f) => f.text));
   } catch (err) {
     if (err instanceof CorpusError) return null; // no usable files: no workspace level
     throw err;

@@ -7,7 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ARENA_MAX_BYTES } from '../model/arena';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../model/checkpoint';
+import { UserError } from '../util/userError';
 import { readRegularFile } from './regularFile';
+
+/** The model cannot be written where asked (the file it would replace, if any, is untouched). */
+export class ModelSaveError extends UserError {
+  override name = 'ModelSaveError';
+}
 
 export function saveCheckpointFile(file: string, cp: Checkpoint): void {
   writeAtomically(file, encodeCheckpoint(cp));
@@ -22,7 +28,7 @@ export function checkWritable(file: string): void {
     fs.writeFileSync(probe, '');
     fs.unlinkSync(probe);
   } catch (err) {
-    throw new CheckpointError(`${file}: the model cannot be saved there (${(err as Error).message}). Choose a folder you can write to.`);
+    throw new ModelSaveError(`${file}: the model cannot be saved there (${(err as Error).message}). Make the folder writable, or choose another.`);
   }
 }
 
@@ -44,7 +50,7 @@ function writeAtomically(file: string, bytes: Uint8Array): void {
     } catch {
       // nothing was written, or it cannot be removed: the error below is what matters
     }
-    throw new CheckpointError(`${file}: could not save the model (${(err as Error).message}). The previous file, if any, is unchanged.`);
+    throw new ModelSaveError(`${file}: could not save the model (${(err as Error).message}). The previous file, if any, is unchanged.`);
   }
 }
 

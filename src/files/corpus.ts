@@ -60,6 +60,11 @@ export interface CorpusOptions {
   include: string[]; // when not empty, only files matching one of these are read
 }
 
+/** A folder to read, with options of its own (a multi-root workspace's folders each have their settings). */
+export interface CorpusFolder extends Partial<CorpusOptions> {
+  path: string;
+}
+
 export interface Corpus {
   roots: string[];
   files: CorpusFile[]; // sorted by path within each root
@@ -86,32 +91,34 @@ function isSourceFile(name: string): boolean {
 }
 
 /**
- * Reads the corpus under `roots`. With several roots, paths start with the root's folder name.
- * Throws CorpusError when a folder is missing or none has a usable file.
+ * Reads the corpus under `roots` (each with `options`, or its own where a CorpusFolder gives
+ * them). With several roots, paths start with the root's folder name. Throws CorpusError when a
+ * folder is missing or none has a usable file.
  */
-export async function readCorpus(roots: string | string[], options: Partial<CorpusOptions> = {}): Promise<Corpus> {
-  const { maxFileBytes = DEFAULT_MAX_FILE_BYTES, exclude = [], include = [] } = options;
-  const absRoots = (Array.isArray(roots) ? roots : [roots]).map((root) => {
-    const abs = path.resolve(root);
+export async function readCorpus(roots: string | (string | CorpusFolder)[], options: Partial<CorpusOptions> = {}): Promise<Corpus> {
+  const folders = (Array.isArray(roots) ? roots : [roots]).map((root) => {
+    const { path: given, maxFileBytes = DEFAULT_MAX_FILE_BYTES, exclude = [], include = [] } = { ...options, ...(typeof root === 'string' ? { path: root } : root) };
+    const abs = path.resolve(given);
     if (!fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
-      throw new CorpusError(`${root} is not a folder; give the folder of source files to learn from.`);
+      throw new CorpusError(`${given} is not a folder; give the folder of source files to learn from.`);
     }
-    return abs;
+    return { abs, maxFileBytes, excluded: ignore().add(exclude), included: include.length > 0 ? ignore().add(include) : undefined };
   });
+  const absRoots = folders.map((f) => f.abs);
   const files: CorpusFile[] = [];
   const skipped: CorpusSkips = { binary: 0, tooLarge: 0, generated: 0, secret: 0, unreadable: 0, invalidUtf8: 0, secretsMasked: 0 };
   const secret = ignore().add(SECRET_PATTERNS), generated = ignore().add(GENERATED_PATTERNS);
-  const excluded = ignore().add(exclude), included = include.length > 0 ? ignore().add(include) : undefined;
   const strict = new TextDecoder('utf-8', { fatal: true }), lenient = new TextDecoder('utf-8');
   const posix = (p: string) => p.split(path.sep).join('/');
+  type Folder = (typeof folders)[number];
 
-  const readFile = (full: string, rel: string, name: string, prefix: string): void => {
-    if (!isSourceFile(name) || (included && !included.ignores(rel))) return;
+  const readFile = (folder: Folder, full: string, rel: string, name: string, prefix: string): void => {
+    if (!isSourceFile(name) || (folder.included && !folder.included.ignores(rel))) return;
     if (secret.ignores(rel)) return void skipped.secret++;
     if (generated.ignores(rel)) return void skipped.generated++;
     let bytes: Buffer;
     try {
-      bytes = readRegularFile(full, maxFileBytes);
+      bytes = readRegularFile(full, folder.maxFileBytes);
     } catch (err) {
       if (!(err instanceof FileRefusal)) throw err;
       return void (err.kind === 'tooLarge' ? skipped.tooLarge++ : skipped.unreadable++);
@@ -134,7 +141,7 @@ export async function readCorpus(roots: string | string[], options: Partial<Corp
 
   // Each .gitignore applies to paths relative to its own folder; one that is not a regular file
   // is no .gitignore (as for git). A folder that cannot be listed, or whose rules cannot be read, is skipped.
-  const walk = (root: string, dir: string, rules: { base: string; ig: Ignore }[], prefix: string): void => {
+  const walk = (folder: Folder, dir: string, rules: { base: string; ig: Ignore }[], prefix: string): void => {
     let entries: fs.Dirent[];
     try {
       const own = gitignoreRules(path.join(dir, '.gitignore'));
@@ -148,18 +155,18 @@ export async function readCorpus(roots: string | string[], options: Partial<Corp
       const full = path.join(dir, e.name), isDir = e.isDirectory();
       if (!isDir && !e.isFile()) continue; // symlinks, sockets: not followed
       if (isDir && SKIPPED_FOLDERS.has(e.name)) continue;
-      const rel = posix(path.relative(root, full)), asDir = isDir ? '/' : '';
-      if (excluded.ignores(rel + asDir)) continue;
+      const rel = posix(path.relative(folder.abs, full)), asDir = isDir ? '/' : '';
+      if (folder.excluded.ignores(rel + asDir)) continue;
       if (rules.some((r) => r.ig.ignores(posix(path.relative(r.base, full)) + asDir))) continue;
-      if (isDir) walk(root, full, rules, prefix);
-      else readFile(full, rel, e.name, prefix);
+      if (isDir) walk(folder, full, rules, prefix);
+      else readFile(folder, full, rel, e.name, prefix);
     }
   };
-  for (const root of absRoots) walk(root, root, [], absRoots.length > 1 ? `${path.basename(root)}/` : '');
+  for (const folder of folders) walk(folder, folder.abs, [], folders.length > 1 ? `${path.basename(folder.abs)}/` : '');
 
   if (files.every((f) => f.text.length === 0)) {
     const s = skipped;
-    throw new CorpusError(`${absRoots.join(', ')} has no usable source files (looked for code such as .c, .ts, .py; skipped ${s.secret} secret, ${s.generated} generated, ${s.binary} binary, ${s.unreadable} unreadable and ${s.tooLarge} over ${maxFileBytes} bytes).`);
+    throw new CorpusError(`${absRoots.join(', ')} has no usable source files (looked for code such as .c, .ts, .py; skipped ${s.secret} secret, ${s.generated} generated, ${s.binary} binary, ${s.unreadable} unreadable and ${s.tooLarge} too large).`);
   }
   for (const f of files) {
     const masked = await maskSecrets(f.text, f.path);

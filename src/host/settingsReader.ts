@@ -10,9 +10,9 @@ const reported = new Set<string>(); // key=value pairs already reported
 
 const split = (key: SettingKey) => [key.slice(0, key.lastIndexOf('.')), key.slice(key.lastIndexOf('.') + 1)] as const;
 
-/** The current value of `key` (the table's default when unset or of the wrong type, clamped to its limits). */
-export function readSetting<K extends SettingKey>(key: K): ReturnType<typeof settingValue<K>> {
-  const [section, name] = split(key), raw = vscode.workspace.getConfiguration(section).get(name);
+/** The current value of `key` (for the folder of `resource`, where settings differ by folder), typed and clamped. */
+export function readSetting<K extends SettingKey>(key: K, resource?: vscode.Uri): ReturnType<typeof settingValue<K>> {
+  const [section, name] = split(key), raw = vscode.workspace.getConfiguration(section, resource).get(name);
   const problem = settingProblem(key, raw);
   if (problem && !reported.has(`${key}=${JSON.stringify(raw)}`)) {
     reported.add(`${key}=${JSON.stringify(raw)}`);

@@ -6,13 +6,18 @@ import * as vscode from 'vscode';
 import type { FileSelection } from '../protocol/trainProtocol';
 import { readSetting } from './settingsReader';
 
-/** The workspace's code as Cellscope reads it: the folders, and which files (settings, files.exclude). */
+/** The workspace's code as Cellscope reads it: the folders on disk, each with its own settings and files.exclude. */
 export function workspaceFiles(): FileSelection {
-  const filesExclude = vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {};
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   return {
-    roots: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
-    include: readSetting('cellscope.training.include'),
-    exclude: [...Object.keys(filesExclude).filter((k) => filesExclude[k]), ...readSetting('cellscope.training.exclude')],
-    maxFileBytes: readSetting('cellscope.training.maxFileBytes'),
+    folders: folders.map(({ uri }) => {
+      const filesExclude = vscode.workspace.getConfiguration('files', uri).get<Record<string, boolean>>('exclude') ?? {};
+      return {
+        path: uri.fsPath,
+        include: readSetting('cellscope.training.include', uri),
+        exclude: [...Object.keys(filesExclude).filter((k) => filesExclude[k]), ...readSetting('cellscope.training.exclude', uri)],
+        maxFileBytes: readSetting('cellscope.training.maxFileBytes', uri),
+      };
+    }),
   };
 }

@@ -5,7 +5,7 @@
 // a decay pulling every parameter back toward the trained one:
 //   θ ← θ − η · ∇L / (√v + ε) + λ · (θ₀ − θ).
 // A segment is read from the state the reading had reached, as completions read documents.
-// Measured by `cellscope score --dynamic`; not on in the editor (README: the measurement).
+// Measured by `cellscope score --dynamic`; not on in the editor (docs/BENCHMARKS.md: the measurement).
 
 import { clipGradients, DEFAULT_ADAM } from './adam';
 import type { Arena } from './arena';

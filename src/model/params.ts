@@ -83,7 +83,7 @@ export function paramViews(slab: Vec, config: ModelConfig): ParamViews {
  * weights, whose columns are the characters' embeddings, are uniform in ±1, the scale of the
  * gate inputs that PyTorch's N(0, 1) embedding gives. At ±0.08 the first layer barely hears
  * its input, and held-out bits/char after 4 minutes on the kernel corpus were 2.99 instead of
- * 2.38 (README, Figures).
+ * 2.38 (docs/BENCHMARKS.md).
  */
 export function initParams(slab: Vec, config: ModelConfig, rng: Rng): void {
   for (let i = 0; i < slab.length; i++) slab[i] = (rng.next() * 2 - 1) * 0.08;

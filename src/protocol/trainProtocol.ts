@@ -30,12 +30,17 @@ export interface CorpusSkips {
   secretsMasked: number; // files used with the secrets inside them masked
 }
 
-/** Which files of the workspace Cellscope reads (to train, and to discover cells). */
-export interface FileSelection {
-  roots: string[]; // workspace folders
+/** Which files of one workspace folder Cellscope reads: its own settings. */
+export interface FolderFiles {
+  path: string;
   include: string[]; // gitignore-syntax patterns; empty: every source file
   exclude: string[]; // gitignore-syntax patterns, on top of .gitignore and the secret patterns
   maxFileBytes: number;
+}
+
+/** Which files of the workspace Cellscope reads (to train, to discover cells, to count for completions). */
+export interface FileSelection {
+  folders: FolderFiles[];
 }
 
 /** Everything a training run needs; plain data, so that it crosses to the worker as is. */
@@ -95,7 +100,7 @@ export type TrainWorkerToHost =
   | { type: 'didSave'; id: number; step: number; path: string };
 
 /** A FileSelection's shape (messageShape.ts), for both workers. */
-export const FILE_SELECTION = record({ roots: listOf(text), include: listOf(text), exclude: listOf(text), maxFileBytes: whole(1) });
+export const FILE_SELECTION = record({ folders: listOf(record({ path: text, include: listOf(text), exclude: listOf(text), maxFileBytes: whole(1) })) });
 
 /** What the training worker accepts of each message. The settings' own limits are the session's to apply. */
 export const HOST_TO_TRAIN_WORKER: UnionShapes<HostToTrainWorker> = {

@@ -55,9 +55,9 @@ export class TrainService {
   }
 
   private async run(id: number, job: TrainJob, signal: AbortSignal): Promise<TrainSummary> {
-    const { roots, include, exclude, maxFileBytes, checkpointPath, fresh, settings, threads } = job;
+    const { folders, checkpointPath, fresh, settings, threads } = job;
     // The settings shape a new model only: a resumed one keeps its own (asked: nothing).
-    const session = await TrainingSession.open({ roots, files: { include, exclude, maxFileBytes }, checkpointPath, fresh, settings, asked: {}, threads }, this.simd);
+    const session = await TrainingSession.open({ roots: folders, checkpointPath, fresh, settings, asked: {}, threads }, this.simd);
     try {
       return await this.loop(id, job, signal, session);
     } finally {

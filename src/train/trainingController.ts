@@ -102,7 +102,7 @@ export class TrainingController implements vscode.Disposable {
       return undefined;
     }
     const files = workspaceFiles();
-    if (files.roots.length === 0 || !this.context.storageUri) {
+    if (files.folders.length === 0 || !this.context.storageUri) {
       void vscode.window.showWarningMessage('Cellscope trains on a folder: open a folder or workspace first.');
       return undefined;
     }
@@ -134,7 +134,7 @@ export class TrainingController implements vscode.Disposable {
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     this.setState({ kind: 'training', bpc: null });
-    this.log.info(`training on ${job.roots.join(', ')} for ${job.seconds} s; checkpoint ${job.checkpointPath}`);
+    this.log.info(`training on ${job.folders.map((f) => f.path).join(', ')} for ${job.seconds} s; checkpoint ${job.checkpointPath}`);
     let heldout: number | null = null;
     try {
       return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Cellscope', cancellable: true }, async (progress, token) => {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { fitHiddenSize } from '../config/settings';
 import { checkWritable, loadCheckpointFile, saveCheckpointFile } from '../files/checkpointFile';
 import { ModelLock } from '../files/modelLock';
-import { readCorpus, splitText, type Corpus, type CorpusOptions } from '../files/corpus';
+import { readCorpus, splitText, type Corpus, type CorpusFolder } from '../files/corpus';
 import { Arena } from '../model/arena';
 import type { Checkpoint } from '../model/checkpoint';
 import { Vocabulary } from '../model/vocabulary';
@@ -21,8 +21,7 @@ import { UserError } from '../util/userError';
 const SHAPE = ['hidden', 'layers', 'batch', 'steps'] as const;
 
 export interface TrainingPlan {
-  roots: string | string[];
-  files?: Partial<CorpusOptions>;
+  roots: string | (string | CorpusFolder)[]; // with their own file options
   checkpointPath: string; // resumed when it exists and `fresh` is false
   fresh: boolean;
   settings: TrainSettings; // for a new model
@@ -59,7 +58,7 @@ export class TrainingSession {
     try {
       const resumeFrom = !plan.fresh && fs.existsSync(plan.checkpointPath) ? loadCheckpointFile(plan.checkpointPath) : undefined;
       if (resumeFrom) checkResumable(resumeFrom, plan.asked, plan.checkpointPath);
-      const corpus = await readCorpus(plan.roots, plan.files);
+      const corpus = await readCorpus(plan.roots);
       const { train, heldOut } = splitText(corpus);
       arena = Arena.create(simd?.wasm);
       let adjusted: string | null = null;

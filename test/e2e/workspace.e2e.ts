@@ -30,6 +30,10 @@ describe('end to end: multi-root workspaces, retrain on save, a failing worker (
     fs.mkdirSync(js);
     fs.writeFileSync(path.join(js, 'app.js'), 'export function add(a, b) {\n  if (a === undefined) return b;\n  return a + b;\n}\n'.repeat(20));
     fs.writeFileSync(path.join(js, 'util.js'), '// helpers\nexport const twice = (x) => 2 * x;\n'.repeat(20));
+    fs.writeFileSync(path.join(js, 'vendor.js'), 'var v = 1;\n'.repeat(20));
+    // A folder's own setting applies to that folder only: "vendor.js" would match nothing in cproject anyway, "*.h" would.
+    fs.mkdirSync(path.join(js, '.vscode'));
+    fs.writeFileSync(path.join(js, '.vscode', 'settings.json'), JSON.stringify({ 'cellscope.training.exclude': ['vendor.js', '*.h'] }));
     const workspaceFile = path.join(top, 'both.code-workspace');
     fs.writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: 'cproject' }, { path: 'webapp' }] }));
     wb = await Workbench.open(workspaceFile, installExtension(), { ...FAST, 'cellscope.training.retrainOnSave': true });
@@ -40,7 +44,7 @@ describe('end to end: multi-root workspaces, retrain on save, a failing worker (
     await wb.waitFor('training to start on save', async () => /Cellscope training/.test(await wb!.statusBar()));
     await wb.waitFor('training to end', async () => /Cellscope \d\.\d\d bpc/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 90_000);
     assert.match(wb.log(), new RegExp(`training on ${c}, ${js} for 10 s`));
-    assert.match(wb.log(), /10 files \(1 held out\) from /);
+    assert.match(wb.log(), /10 files \(1 held out\) from /); // 8 + 2: webapp's vendor.js left out by its folder's setting, cproject's headers kept
     const [file] = wb.storedFiles('model.cellscope');
     assert.ok(file && loadCheckpointFile(file).training.step > 0);
   });

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, FORMAT_VERSION, type Checkpoint } from '../../src/model/checkpoint';
 import { execFileSync } from 'node:child_process';
-import { checkWritable, loadCheckpointFile, saveCheckpointFile } from '../../src/files/checkpointFile';
+import { checkWritable, loadCheckpointFile, ModelSaveError, saveCheckpointFile } from '../../src/files/checkpointFile';
 import { ModelBusyError, ModelLock } from '../../src/files/modelLock';
 import { paramCount, paramLayout } from '../../src/model/params';
 import { Rng } from '../../src/util/rng';
@@ -237,7 +237,7 @@ describe('checkpoint file', () => {
 
   it('finds out before training that a model cannot be saved where asked', () => {
     fs.writeFileSync(path.join(dir, 'file'), '');
-    assert.throws(() => checkWritable(path.join(dir, 'file', 'm.model')), (e: Error) => e instanceof CheckpointError && /cannot be saved there/.test(e.message));
+    assert.throws(() => checkWritable(path.join(dir, 'file', 'm.model')), (e: Error) => e instanceof ModelSaveError && /cannot be saved there/.test(e.message));
     checkWritable(path.join(dir, 'sub', 'm.model'));
     assert.deepEqual(fs.readdirSync(path.join(dir, 'sub')), []);
   });

@@ -72,6 +72,13 @@ describe('corpus', () => {
     assert.deepEqual(corpus.files.map((f) => f.path), [`${path.basename(a)}/src/a.c`, `${path.basename(b)}/lib.py`]);
   });
 
+  it('applies each folder its own options, on top of the shared ones', async () => {
+    const a = tree({ 'a.c': 'int a;', 'a.h': 'int h;', 'big.c': 'x'.repeat(500) }), b = tree({ 'b.c': 'int b;', 'b.h': 'int h;', 'big.c': 'y'.repeat(500) });
+    const corpus = await readCorpus([{ path: a, exclude: ['*.h'] }, { path: b, maxFileBytes: 100 }], { maxFileBytes: 10_000 });
+    assert.deepEqual(corpus.files.map((f) => f.path), [`${path.basename(a)}/a.c`, `${path.basename(a)}/big.c`, `${path.basename(b)}/b.c`, `${path.basename(b)}/b.h`]);
+    assert.equal(corpus.skipped.tooLarge, 1);
+  });
+
   it('holds out one file in ten by a CRC-32 of its path, as the PyTorch reference', async () => {
     // Counted with Python: sum(zlib.crc32(f'src/file{i}.c'.encode()) % 10 == 0 for i in range(200))
     const names = Array.from({ length: 200 }, (_, i) => `src/file${i}.c`);

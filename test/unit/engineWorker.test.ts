@@ -57,7 +57,7 @@ describe('engine worker', function () {
 
   it('mirrors a document through edits and suggests what suggest() gives on the same text, with the document cache and without', async () => {
     const model = modelFromCheckpoint(loadCheckpointFile(modelPath), Arena.plain());
-    const workspace: FileSelection = { roots: [PROJECT], include: [], exclude: [], maxFileBytes: 1e6 };
+    const workspace: FileSelection = { folders: [{ path: PROJECT, include: [], exclude: [], maxFileBytes: 1e6 }] };
     const projectTexts = (await readCorpus(PROJECT)).files.map((f) => f.text);
     // What the engine should say: the same text read afresh, its cache counted afresh.
     const expected = (text: string, offset: number, options: CompletionOptions) => {
@@ -167,12 +167,12 @@ describe('engine worker', function () {
     const forget = (await ask({ type: 'inspect', id: 3, cancelled: flag(), request: { ...request, cell: { layer: 0, index: 5, kind: 'forget' } } })) as InspectResult;
     assert.deepEqual([...forget.values], [...cellValues(trace, 0, 5, 'forget')]);
 
-    const found = (await ask({ type: 'discoverCells', id: 4, cancelled: flag(), request: { roots: [PROJECT], include: [], exclude: [], maxFileBytes: 1e6 } })) as CellDiscovery;
+    const found = (await ask({ type: 'discoverCells', id: 4, cancelled: flag(), request: { folders: [{ path: PROJECT, include: [], exclude: [], maxFileBytes: 1e6 }] } })) as CellDiscovery;
     assert.ok(found.chars > 1000 && found.ranking.comment.length === 10);
     const cached = `${modelPath}.cells.json`;
     assert.equal(JSON.parse(fs.readFileSync(cached, 'utf8')).step, 200);
     fs.writeFileSync(cached, JSON.stringify({ ...found, step: 200, chars: -1 })); // a second ask reads the cache
-    assert.equal(((await ask({ type: 'discoverCells', id: 5, cancelled: flag(), request: { roots: [PROJECT], include: [], exclude: [], maxFileBytes: 1e6 } })) as CellDiscovery).chars, -1);
+    assert.equal(((await ask({ type: 'discoverCells', id: 5, cancelled: flag(), request: { folders: [{ path: PROJECT, include: [], exclude: [], maxFileBytes: 1e6 }] } })) as CellDiscovery).chars, -1);
   });
 
   it('cancels a long request mid-search, and a killed worker rejects what was pending', async () => {

@@ -46,8 +46,13 @@ describe('package.json contributions', () => {
     assert.deepEqual(manifest.contributes.configuration.properties, SETTINGS);
   });
 
+  it("lists every setting with its default in the README's table", () => {
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    for (const [key, s] of Object.entries(SETTINGS)) assert.ok(readme.includes(`| \`${key}\` | \`${JSON.stringify(s.default)}\` |`), key);
+  });
+
   it('reads every setting in the table, and only those', () => {
-    const read = new Set([...code.matchAll(/readSetting\('([\w.]+)'\)/g)].map((m) => m[1]));
+    const read = new Set([...code.matchAll(/readSetting\('([\w.]+)'[,)]/g)].map((m) => m[1]));
     assert.deepEqual([...read].sort(), Object.keys(SETTINGS).sort());
   });
 

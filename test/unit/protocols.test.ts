@@ -13,7 +13,7 @@ import { HOST_TO_TRAIN_WORKER, type HostToTrainWorker, type TrainWorkerToHost } 
 type Samples<U extends { type: string }> = { [K in U['type']]: [Extract<U, { type: K }>, ...Extract<U, { type: K }>[]] };
 
 const cancelled = new Int32Array(new SharedArrayBuffer(4));
-const files = { roots: ['/w'], include: [], exclude: ['*.min.js'], maxFileBytes: 1e6 };
+const files = { folders: [{ path: '/w', include: [], exclude: ['*.min.js'], maxFileBytes: 1e6 }] };
 const cell = { layer: 1, index: 7, kind: 'forget' } as const;
 const inspected = { values: Float32Array.of(0.5), topIds: Uint16Array.of(1, 2, 3, 4, 5), topProbs: new Float32Array(5), vocabulary: ['\uFFFD', 'a'], saturation: new Float32Array(12) };
 

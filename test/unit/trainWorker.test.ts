@@ -31,7 +31,7 @@ const createWorker = () => new Worker(`require('tsx/cjs'); require(${JSON.string
 
 function job(dir: string, extra: Partial<TrainJob> = {}): TrainJob {
   return {
-    roots: [PROJECT], include: [], exclude: [], maxFileBytes: 1_000_000, checkpointPath: path.join(dir, 'model.cellscope'),
+    folders: [{ path: PROJECT, include: [], exclude: [], maxFileBytes: 1_000_000 }], checkpointPath: path.join(dir, 'model.cellscope'),
     fresh: false, settings: { hidden: 16, layers: 1, batch: 4, steps: 16, lr: 1e-2, seed: 1 }, seconds: 1, threads: 1, ...extra,
   };
 }
@@ -86,9 +86,11 @@ describe('training worker', function () {
       abort.abort();
       await first;
       const empty = fs.mkdtempSync(path.join(dir, 'empty-'));
-      await assert.rejects(client.train(job(dir, { roots: [empty] })), (e: TrainError) => e.code === 'noFiles' && /no usable source files/.test(e.message));
+      await assert.rejects(client.train(job(dir, { folders: [{ path: empty, include: [], exclude: [], maxFileBytes: 1e6 }] })), (e: TrainError) => e.code === 'noFiles' && /no usable source files/.test(e.message));
       fs.writeFileSync(path.join(dir, 'bad.cellscope'), 'garbage');
       await assert.rejects(client.train(job(dir, { checkpointPath: path.join(dir, 'bad.cellscope') })), (e: TrainError) => e.code === 'badCheckpoint' && /bad\.cellscope: not a Cellscope model/.test(e.message));
+      // A storage folder that cannot be written: said before training, and not as a damaged model (starting fresh would not help).
+      await assert.rejects(client.train(job(dir, { checkpointPath: path.join(dir, 'bad.cellscope', 'model.cellscope') })), (e: TrainError) => e.code === 'failed' && /model\.cellscope: the model cannot be saved there \(/.test(e.message));
     } finally {
       await client.dispose();
     }
@@ -156,7 +158,7 @@ describe('training worker', function () {
     const notes: TrainNotification[] = [];
     await new Promise<void>((resolve) => {
       const service = new TrainService((m) => (m.type === 'reply' ? resolve() : m.type !== 'ready' && notes.push(m)));
-      service.handle({ type: 'train', id: 1, job: job(dir, { roots: [ws], seconds: 5, settings: { hidden: 32, layers: 1, batch: 8, steps: 32, lr: 1e-2, seed: 1 } }) });
+      service.handle({ type: 'train', id: 1, job: job(dir, { folders: [{ path: ws, include: [], exclude: [], maxFileBytes: 1e6 }], seconds: 5, settings: { hidden: 32, layers: 1, batch: 8, steps: 32, lr: 1e-2, seed: 1 } }) });
     });
     const read = notes.find((n) => n.type === 'didReadCorpus');
     assert.ok(read?.type === 'didReadCorpus' && read.skipped.secretsMasked === Object.keys(files).length, JSON.stringify(read));
@@ -190,7 +192,7 @@ describe('training worker', function () {
         if (m.type === 'reply') resolve();
         else if (m.type !== 'ready') notes.push(m);
       });
-      service.handle({ type: 'train', id: 1, job: job(dir, { roots: [ws], seconds: 2 }) });
+      service.handle({ type: 'train', id: 1, job: job(dir, { folders: [{ path: ws, include: [], exclude: [], maxFileBytes: 1e6 }], seconds: 2 }) });
     });
     const read = notes.find((n) => n.type === 'didReadCorpus');
     assert.ok(read?.type === 'didReadCorpus' && read.skipped.secret === 1);
