@@ -6,6 +6,7 @@ import { CompletionProvider } from './complete/completionProvider';
 import { EngineHost } from './engine/engineHost';
 import { ActivationPanel } from './inspect/activationPanel';
 import { workspaceFiles } from './host/workspaceFiles';
+import { ModelExchangeCommands } from './train/modelExchangeCommands';
 import { TrainingController } from './train/trainingController';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -13,7 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const training = new TrainingController(context, log);
   // The workspace's files complete the model only where Cellscope may read them (a trusted workspace).
   const engine = new EngineHost(context, log, () => (vscode.workspace.isTrusted ? workspaceFiles() : null));
-  context.subscriptions.push(log, training, engine, new CompletionProvider(engine), new ActivationPanel(context, engine, log));
+  context.subscriptions.push(log, training, engine, new CompletionProvider(engine), new ActivationPanel(context, engine, log), new ModelExchangeCommands(training, log));
   // The engine holds the latest model: the stored one now, each new checkpoint as training saves it.
   context.subscriptions.push(training.onDidSaveModel((file) => engine.load(file)));
   if (training.checkpointPath) void engine.load(training.checkpointPath);

@@ -121,6 +121,18 @@ describe('cellscope CLI', function () {
     assert.match(refused.stderr, /no files in a language Cellscope can label/);
   });
 
+  it('export and import: a model to safetensors and back, bit for bit', () => {
+    const out = path.join(dir, 'c.safetensors'), back = path.join(dir, 'back.model');
+    const r = run('export', model, out, '--with-optimizer');
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^wrote .*c\.safetensors \([\d,]+ bytes\)/);
+    const i = run('import', out, '--out', back);
+    assert.equal(i.status, 0, i.stderr);
+    const [a, b] = [loadCheckpointFile(model), loadCheckpointFile(back)];
+    assert.deepEqual([b.params, b.adamM, b.adamV, b.vocabulary, b.config], [a.params, a.adamM, a.adamV, a.vocabulary, a.config]);
+    assert.equal(run('sample', back, '--seed', '4', '--length', '50').stdout, run('sample', model, '--seed', '4', '--length', '50').stdout);
+  });
+
   it('bench: the three speed figures and the config as one JSON line', () => {
     const r = run('bench', '--corpus', PROJECT, '--seconds', '0.5', ...TINY);
     assert.equal(r.status, 0, r.stderr);
@@ -237,6 +249,17 @@ describe('cellscope CLI', function () {
       assert.equal(await new Promise((resolve) => first.on('exit', resolve)), 0);
       assert.ok(loadCheckpointFile(file).training.step > 0);
       assert.ok(!fs.existsSync(`${file}.lock`));
+    });
+
+    it('a damaged safetensors file is refused, and the model it would replace is untouched', () => {
+      const out = path.join(dir, 'd.safetensors'), target = path.join(dir, 'kept.model');
+      assert.equal(run('export', model, out).status, 0);
+      fs.copyFileSync(model, target);
+      const whole = fs.readFileSync(out);
+      fs.writeFileSync(out, whole.subarray(0, whole.length - 100)); // torn at the end
+      refused(run('import', out, '--out', target), new RegExp(`d\\.safetensors: its data end at byte ${whole.length}, the file at ${whole.length - 100}; it is not a safetensors file Cellscope can read\\.`));
+      assert.deepEqual(fs.readFileSync(target), fs.readFileSync(model));
+      refused(run('export', model, path.join(dir, 'x.bin')), /writes a \.safetensors file/);
     });
 
     it('a mistyped flag or number', () => {

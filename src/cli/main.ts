@@ -9,6 +9,8 @@ import { BENCH_HELP, benchCommand } from './benchCommand';
 import { CELLS_HELP, cellsCommand } from './cellsCommand';
 import { COMPLETE_HELP, completeCommand } from './completeCommand';
 import { EVAL_HELP, evalCommand } from './evalCommand';
+import { EXPORT_HELP, exportCommand } from './exportCommand';
+import { IMPORT_HELP, importCommand } from './importCommand';
 import { SAMPLE_HELP, sampleCommand } from './sampleCommand';
 import { SCORE_HELP, scoreCommand } from './scoreCommand';
 import { TRAIN_HELP, trainCommand } from './trainCommand';
@@ -21,6 +23,8 @@ const COMMANDS: Record<string, { help: string; run: (args: string[], simd: Uint8
   score: { help: SCORE_HELP, run: scoreCommand },
   cells: { help: CELLS_HELP, run: cellsCommand },
   bench: { help: BENCH_HELP, run: benchCommand },
+  export: { help: EXPORT_HELP, run: exportCommand },
+  import: { help: IMPORT_HELP, run: importCommand },
 };
 
 const USAGE = `Cellscope: a character-level LSTM that learns your code.\n\n${Object.values(COMMANDS).map((c) => c.help).join('\n\n')}\n`;

@@ -134,18 +134,27 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): Checkpoint 
 // limits, and more), ids that fit the engine's 16-bit buffers, parameters that fit its memory.
 const LIMITS = { vocab: 65_536, hidden: 4096, layers: 16, batch: 4096, steps: 4096 };
 
+/** The first thing wrong with a model configuration, in a few words; null when it is one the engine can hold (and paramLayout may be built). */
+export function configProblem(c: unknown): string | null {
+  if (typeof c !== 'object' || c === null) return 'config missing';
+  const config = c as Record<string, unknown>;
+  for (const [name, max] of [['vocab', LIMITS.vocab], ['hidden', LIMITS.hidden], ['layers', LIMITS.layers]] as const) {
+    const d = config[name];
+    if (!Number.isInteger(d) || (d as number) < 1 || (d as number) > max) return `config.${name} is ${JSON.stringify(d)}, not a whole number from 1 to ${max}`;
+  }
+  const n = paramCount(c as ModelConfig); // bounded by now
+  return n * 4 > ARENA_MAX_BYTES / 2 ? `a model of ${n} parameters is larger than the engine's memory holds` : null;
+}
+
 /** The first thing wrong with a header, in a few words; null when it describes a model the engine can hold. */
 function headerProblem(header: unknown, version: number): string | null {
   const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
   const isCount = (x: unknown, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= max;
   const isNumber = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
-  if (!isObject(header) || !isObject(header.config) || !isObject(header.training)) return 'config or training missing';
-  const c = header.config, t = header.training;
-  for (const [name, max] of [['vocab', LIMITS.vocab], ['hidden', LIMITS.hidden], ['layers', LIMITS.layers]] as const) {
-    if (!isCount(c[name], max) || c[name] === 0) return `config.${name} is ${JSON.stringify(c[name])}, not a whole number from 1 to ${max}`;
-  }
-  const config = c as unknown as ModelConfig, n = paramCount(config); // bounded by now
-  if (n * 4 > ARENA_MAX_BYTES / 2) return `a model of ${n} parameters is larger than the engine's memory holds`;
+  if (!isObject(header) || !isObject(header.training)) return 'config or training missing';
+  const t = header.training, problem = configProblem(header.config);
+  if (problem) return problem;
+  const config = header.config as ModelConfig, n = paramCount(config);
   if (header.paramCount !== n) return `paramCount is ${JSON.stringify(header.paramCount)}; the configuration has ${n}`;
   const v = header.vocabulary;
   if (!Array.isArray(v) || v.length !== config.vocab - 1) return `the vocabulary does not have config.vocab − 1 = ${config.vocab - 1} characters`;

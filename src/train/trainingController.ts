@@ -9,7 +9,9 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { readSetting } from '../host/settingsReader';
 import { workspaceFiles } from '../host/workspaceFiles';
-import { decodeCheckpoint } from '../model/checkpoint';
+import { saveCheckpointFile } from '../files/checkpointFile';
+import { ModelLock } from '../files/modelLock';
+import { decodeCheckpoint, type Checkpoint } from '../model/checkpoint';
 import type { FileSelection, TrainJob, TrainSummary } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { TrainClient, type TrainNotification } from './trainClient';
@@ -122,6 +124,24 @@ export class TrainingController implements vscode.Disposable {
       if (this.run?.done === done) this.run = undefined;
     }
     return result === 'startFresh' ? this.train(true) : result;
+  }
+
+  /** Makes `cp` this workspace's model (the file replaced only once the new one is whole). Refuses while training runs. */
+  async replaceModel(cp: Checkpoint): Promise<boolean> {
+    const file = this.checkpointPath;
+    if (!file || this.run) {
+      void vscode.window.showWarningMessage(this.run ? 'Cellscope is training this workspace\'s model: stop training first, then import.' : 'Cellscope keeps a model per folder: open a folder or workspace first.');
+      return false;
+    }
+    const lock = ModelLock.acquire(file);
+    try {
+      saveCheckpointFile(file, cp);
+    } finally {
+      lock.release();
+    }
+    this.modelSaved.fire(file);
+    this.setState({ kind: 'ready', bpc: (await this.readModel()) ?? null });
+    return true;
   }
 
   /** The command: stops training; the worker saves a checkpoint first. */

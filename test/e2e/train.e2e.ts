@@ -9,6 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadCheckpointFile } from '../../src/files/checkpointFile';
 import { encodeCheckpoint } from '../../src/model/checkpoint';
+import { exportModel, importModel } from '../../src/files/modelExchange';
+import { Arena } from '../../src/model/arena';
+import { Trainer } from '../../src/train/trainer';
 import { closeAfterTest, freePort, installExtension, Workbench } from './workbench';
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'cproject');
@@ -60,6 +63,27 @@ describe('end to end: training in VS Code (code-server + Chromium)', function ()
     await wb.waitFor('the model info', async () => /2 layers of 32 LSTM cells.*trained \d+ s \(step \d+.* on 8 files, [\d,]+ training characters from .*held-out \d\.\d\d bits per character.*saved \d+ s ago/i.test(await wb!.dialogText()));
     await wb.screenshot('1-model-info');
     await wb.page.keyboard.press('Escape');
+
+    // To PyTorch and back: Export Model… writes the stored model as safetensors, bit for bit;
+    // Import Model… replaces it with another after asking.
+    const exported = path.join(workspace, 'out.safetensors');
+    await wb.runCommand('Cellscope: Export Model…');
+    await wb.typeInFileDialog(exported);
+    await wb.pickQuickInput('Parameters and optimizer state');
+    await wb.waitFor('the export to be written', async () => fs.existsSync(exported) && /exported the model to out\.safetensors/.test(await wb!.notifications()));
+    const back = importModel(fs.readFileSync(exported), exported);
+    assert.deepEqual([back.params, back.adamM, back.vocabulary], [cp.params, cp.adamM, cp.vocabulary]);
+    const other = Trainer.fresh(fs.readFileSync(path.join(FIXTURE, 'src', 'list.c'), 'utf8'), [], { hidden: 16, layers: 1, batch: 2, steps: 16, lr: 1e-2, seed: 2 }, Arena.plain());
+    other.step();
+    const incoming = path.join(workspace, 'in.safetensors');
+    fs.writeFileSync(incoming, exportModel(other.checkpoint(), false));
+    await wb.runCommand('Cellscope: Import Model…');
+    await wb.typeInFileDialog(incoming);
+    await wb.waitFor('the question before replacing', async () => /Replace this workspace's Cellscope model with in\.safetensors \(1 layer of 16 cells/.test(await wb!.dialogText()));
+    await wb.page.locator('.monaco-dialog-box a.monaco-button', { hasText: 'Replace' }).click();
+    await wb.waitFor('the import', async () => /imported in\.safetensors/.test(await wb!.notifications()));
+    assert.deepEqual(loadCheckpointFile(file).params, other.model.params);
+    fs.writeFileSync(file, encodeCheckpoint(cp)); // the model trained here, for the scenarios below
   });
 
   it('reports a damaged checkpoint and trains afresh on "Start Fresh"', async () => {

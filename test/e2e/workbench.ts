@@ -106,6 +106,20 @@ export class Workbench {
     return entries;
   }
 
+  /** Answers VS Code's own file dialog (a quick input in a browser workbench) with a full path. */
+  async typeInFileDialog(file: string): Promise<void> {
+    await this.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.type(file);
+    await this.page.waitForTimeout(300); // the dialog checks the path as it is typed
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Picks the quick-input row that names `label`. */
+  async pickQuickInput(label: string): Promise<void> {
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+  }
+
   /** The text of the modal dialog shown, '' when none. */
   async dialogText(): Promise<string> {
     return (await this.page.locator('.monaco-dialog-box').allInnerTexts()).join(' | ').replace(/\s+/g, ' ');
