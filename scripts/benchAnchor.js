@@ -24,11 +24,7 @@ const log = (line) => process.stderr.write(`bench:anchor: ${line}\n`);
 const sh = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 function ensureTorch() {
-  const ok = () => { try { sh('/usr/bin/python3', ['-c', 'import torch']); return fs.readdirSync('/usr/lib/x86_64-linux-gnu').some((f) => f.startsWith('libopenblas')); } catch { return false; } };
-  if (ok()) return;
-  log('installing python3-torch and libopenblas0-pthread (Debian packages)');
-  sh('apt-get', ['update', '-qq']);
-  execFileSync('apt-get', ['install', '-y', '-qq', 'python3-torch', 'libopenblas0-pthread'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('bash', [path.join(root, 'scripts', 'installTorch.sh')], { stdio: 'inherit' });
 }
 
 function ensureCorpus() {
