@@ -8,6 +8,7 @@ import { UserError } from '../util/userError';
 import { BENCH_HELP, benchCommand } from './benchCommand';
 import { CELLS_HELP, cellsCommand } from './cellsCommand';
 import { COMPLETE_HELP, completeCommand } from './completeCommand';
+import { CORPUS_HELP, corpusCommand } from './corpusCommand';
 import { EVAL_HELP, evalCommand } from './evalCommand';
 import { EXPORT_HELP, exportCommand } from './exportCommand';
 import { IMPORT_HELP, importCommand } from './importCommand';
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[], simd: Uint8
   bench: { help: BENCH_HELP, run: benchCommand },
   export: { help: EXPORT_HELP, run: exportCommand },
   import: { help: IMPORT_HELP, run: importCommand },
+  corpus: { help: CORPUS_HELP, run: corpusCommand },
 };
 
 const USAGE = `Cellscope: a character-level LSTM that learns your code.\n\n${Object.values(COMMANDS).map((c) => c.help).join('\n\n')}\n`;

@@ -3,14 +3,18 @@
 // Skipped, and said so, where python3-torch is not installed (`npm run bench:anchor` installs it).
 
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { exportModel, importModel } from '../../src/files/modelExchange';
 import { decodeSafetensors } from '../../src/files/safetensors';
 import { Arena } from '../../src/model/arena';
+import { corpusCommand } from '../../src/cli/corpusCommand';
+import { readCorpus } from '../../src/files/corpus';
+import { modelFromCheckpoint } from '../../src/model/model';
 import { createActivations, networkForward } from '../../src/model/network';
+import { evaluateDocuments } from '../../src/train/evaluate';
 import { Trainer } from '../../src/train/trainer';
 
 const TORCH_DIR = path.resolve(__dirname, '..', '..', 'torch');
@@ -19,6 +23,10 @@ const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { cwd: TORCH_DIR }).s
 
 /** Runs Python code in torch/ (so that model.py imports), returning its stdout. */
 const python = (code: string, ...args: string[]) => execFileSync(PYTHON, ['-c', code, ...args], { cwd: TORCH_DIR, encoding: 'utf8' });
+const PROJECT = path.resolve(__dirname, '..', 'fixtures', 'cproject');
+const SMALL = ['--hidden', '16', '--layers', '2', '--batch', '4', '--steps', '16', '--threads', '1', '--seconds', '600'];
+/** torch/train.py on a corpus folder; its JSON lines. */
+const train = (corpus: string, out: string, ...args: string[]) => execFileSync(PYTHON, [path.join(TORCH_DIR, 'train.py'), corpus, '--out', out, ...SMALL, ...args], { encoding: 'utf8' });
 
 describe('models in PyTorch (torch/)', function () {
   this.timeout(60_000);
@@ -32,7 +40,7 @@ describe('models in PyTorch (torch/)', function () {
   });
 
   it("gives an exported model's logits for 2,000 characters as Cellscope computes them, within 1e-4", () => {
-    const source = fs.readFileSync(path.resolve(__dirname, '..', 'fixtures', 'cproject', 'src', 'list.c'), 'utf8');
+    const source = fs.readFileSync(path.join(PROJECT, 'src', 'list.c'), 'utf8');
     const trainer = Trainer.fresh(source.repeat(4), [], { hidden: 24, layers: 2, batch: 4, steps: 32, lr: 1e-2, seed: 7 }, Arena.plain());
     for (let i = 0; i < 20; i++) trainer.step();
     const model = trainer.model, text = source.repeat(3).slice(0, 2000), ids = model.vocabulary.encode(text), T = ids.length;
@@ -55,6 +63,41 @@ logits.reshape(-1).numpy().astype('<f4').tofile(sys.argv[3])
     let worst = 0;
     for (let i = 0; i < theirs.length; i++) worst = Math.max(worst, Math.abs(theirs[i] - acts.logits[i]));
     assert.ok(worst <= 1e-4, `largest difference ${worst}`);
+  });
+
+  it('trains as the engine measures it: the held-out figure it prints is eval --no-cache of its model, within 0.005; it resumes an export', async () => {
+    const corpus = path.join(dir, 'corpus'), out = path.join(dir, 'trained.safetensors');
+    await corpusCommand([PROJECT, '--out', corpus]);
+    const lines = train(corpus, out, '--max-steps', '40').trim().split('\n').map((l) => JSON.parse(l));
+    const last = lines[lines.length - 1];
+    assert.equal(last.step, 40);
+    const cp = importModel(fs.readFileSync(out), out), model = modelFromCheckpoint(cp, Arena.plain());
+    const heldOut = (await readCorpus(PROJECT)).files.filter((f) => f.heldOut).map((f) => ({ text: f.text, warmUp: 0 }));
+    const measured = evaluateDocuments(model, heldOut, 32, 64).bpcStatic;
+    assert.ok(Math.abs(measured - last.heldoutBpc) <= 0.005, `the trainer says ${last.heldoutBpc}, eval ${measured}`);
+    // Resumed from a Cellscope export with Adam's moments: the step count goes on.
+    const exported = path.join(dir, 'exported.safetensors');
+    fs.writeFileSync(exported, exportModel(cp, true));
+    const resumed = train(corpus, path.join(dir, 'resumed.safetensors'), '--resume', exported, '--max-steps', '45').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(resumed[resumed.length - 1].step, 45);
+  });
+
+  it('trains on two processes (DDP, gloo) to the parameters one process reaches with the same global batch, within 1e-5', async () => {
+    const corpus = path.join(dir, 'corpus-ddp'), one = path.join(dir, 'one.safetensors'), two = path.join(dir, 'two.safetensors');
+    await corpusCommand([PROJECT, '--out', corpus]);
+    train(corpus, one, '--max-steps', '20');
+    // Launched as torchrun launches them (Debian's torchrun 1.13 fails under Python 3.11's enums).
+    await Promise.all([0, 1].map((rank) => new Promise<void>((resolve, reject) => {
+      const env = { ...process.env, MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(29_500 + (process.pid % 400)), WORLD_SIZE: '2', RANK: String(rank), LOCAL_RANK: String(rank), OMP_NUM_THREADS: '1' };
+      const child = spawn(PYTHON, [path.join(TORCH_DIR, 'train.py'), corpus, '--out', two, ...SMALL, '--max-steps', '20'], { env, stdio: 'ignore' });
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`rank ${rank} exited with ${code}`))));
+    })));
+    const [a, b] = [one, two].map((f) => decodeSafetensors(fs.readFileSync(f), f).tensors);
+    for (const [name, t] of a) {
+      if (name.startsWith('optimizer.')) continue;
+      const u = b.get(name)!.data;
+      t.data.forEach((x, i) => assert.ok(Math.abs(x - u[i]) <= 1e-5, `${name}[${i}]: ${x} vs ${u[i]}`));
+    }
   });
 
   it('writes a model (with Adam state) that Cellscope imports bit for bit', () => {
