@@ -86,18 +86,19 @@ def main():
     device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if torch.cuda.is_available() else "cpu")
 
     train, heldout, vocabulary = read_corpus(a.corpus)
-    ids = encode(train, vocabulary)
     if a.resume:
-        m, resumed_vocabulary, training, moments = charlstm.load(a.resume)
-        if resumed_vocabulary != vocabulary:
-            fail(f"{a.resume} was trained with another vocabulary than {a.corpus}'s")
+        # The model keeps its own vocabulary, as Cellscope's resumed runs do: new characters read as unknown.
+        m, vocabulary, training, moments = charlstm.load(a.resume)
         B, T = training["batch"], training["steps"]
     else:
         m = charlstm.CharLSTM(len(vocabulary) + 1, a.hidden, a.layers)
         m.init_cellscope(torch.Generator().manual_seed(a.seed))
         B, T, moments = a.batch, a.steps, None
         training = {"batch": B, "steps": T, "lr": a.lr, "step": 0, "charsSeen": 0, "seconds": 0.0, "cursor": 0, "rng": [a.seed, 0, 0, 0], "history": []}
+    ids = encode(train, vocabulary)
     B = training["batch"] = min(B, len(ids) // (T + 1))
+    if B < 1:
+        fail(f"{a.corpus}/train.txt ({len(ids)} characters) is shorter than one chunk of {T + 1}: add files or lower --steps")
     if B < world or B % world:
         fail(f"the batch of {B} streams cannot be shared by {world} processes: choose --batch a multiple of {world}")
     m.to(device)
@@ -139,8 +140,8 @@ def main():
                 train_bpc = sum(window) / len(window)
                 point = {"step": training["step"], "seconds": round(seconds, 4), "trainBpc": round(train_bpc, 4), "heldoutBpc": None if bpc is None else round(bpc, 4)}
                 training["history"].append(point)
+                charlstm.save(a.out, m, vocabulary, {**training, "seconds": seconds}, opt)  # whole before it is announced
                 print(json.dumps({**point, "chars_per_s": round((training["charsSeen"] - chars_before) / max(elapsed, 1e-9))}), flush=True)
-                charlstm.save(a.out, m, vocabulary, {**training, "seconds": seconds}, opt)
             window, evaluating = [], evaluating + time.time() - evaluation_started
         if done:
             break

@@ -9,12 +9,13 @@ import { paramCount, type ModelConfig } from '../model/params';
 import { UserError } from '../util/userError';
 
 export interface Setting {
-  type: 'integer' | 'number' | 'boolean' | 'array';
+  type: 'integer' | 'number' | 'boolean' | 'array' | 'string';
   items?: { type: 'string' };
-  default: number | boolean | string[];
+  enum?: string[];
+  default: number | boolean | string[] | string;
   minimum?: number;
   maximum?: number;
-  scope: 'window' | 'resource'; // resource: each folder of a multi-root workspace may set its own
+  scope: 'window' | 'resource' | 'machine'; // resource: each folder may set its own; machine: user settings only (paths to programs)
   description: string;
 }
 
@@ -29,6 +30,8 @@ export const SETTINGS = {
   'cellscope.training.include': { type: "array", items: {"type": "string"}, default: [], scope: "resource", description: "Only files matching one of these patterns (.gitignore syntax, relative to the workspace folder) are learned. Empty: every source file." },
   'cellscope.training.exclude': { type: "array", items: {"type": "string"}, default: [], scope: "resource", description: "Files matching these patterns (.gitignore syntax) are never learned, on top of .gitignore, files.exclude, secrets, lock files and generated code, which are always left out." },
   'cellscope.training.maxFileBytes': { type: "integer", default: 1000000, minimum: 1000, scope: "resource", description: "Files larger than this are skipped (and counted in the log)." },
+  'cellscope.training.backend': { type: "string", enum: ["builtin", "pytorch"], default: "builtin", scope: "window", description: "What trains: Cellscope's own engine (builtin), or PyTorch through torch/train.py on the Python of cellscope.training.pythonPath (pytorch: a GPU when torch finds one). Both write the same model." },
+  'cellscope.training.pythonPath': { type: "string", default: "python3", scope: "machine", description: "The Python, with torch installed, that the pytorch backend runs. Set in user settings only, as a workspace must not choose what runs." },
   'cellscope.training.autoStart': { type: "boolean", default: false, scope: "window", description: "Start training when a trusted workspace opens." },
   'cellscope.training.retrainOnSave': { type: "boolean", default: false, scope: "window", description: "Train again (resuming the model) when a file is saved and no training is running." },
   'cellscope.completion.enabled': { type: "boolean", default: true, scope: "window", description: "Suggest how the code goes on, as ghost text, from this workspace's model (Tab accepts, Alt+] shows the next suggestion)." },
@@ -41,13 +44,15 @@ export const SETTINGS = {
 } satisfies Record<string, Setting>;
 
 export type SettingKey = keyof typeof SETTINGS;
-type ValueOf<K extends SettingKey> = (typeof SETTINGS)[K]['default'] extends number ? number : (typeof SETTINGS)[K]['default'] extends boolean ? boolean : string[];
+type ValueOf<K extends SettingKey> = (typeof SETTINGS)[K]['default'] extends number ? number : (typeof SETTINGS)[K]['default'] extends boolean ? boolean
+  : (typeof SETTINGS)[K]['default'] extends string ? string : string[];
 
 /** A setting's value: `value` when it has the setting's type, clamped to its limits; else the default. */
 export function settingValue<K extends SettingKey>(key: K, value: unknown): ValueOf<K> {
   const s: Setting = SETTINGS[key];
   if (s.type === 'array') return (Array.isArray(value) && value.every((x) => typeof x === 'string') ? value : s.default) as ValueOf<K>;
   if (s.type === 'boolean') return (typeof value === 'boolean' ? value : s.default) as ValueOf<K>;
+  if (s.type === 'string') return (typeof value === 'string' && value !== '' && (!s.enum || s.enum.includes(value)) ? value : s.default) as ValueOf<K>;
   if (typeof value !== 'number' || !Number.isFinite(value)) return s.default as ValueOf<K>;
   const n = s.type === 'integer' ? Math.round(value) : value;
   return Math.min(s.maximum ?? Infinity, Math.max(s.minimum ?? -Infinity, n)) as ValueOf<K>;
@@ -57,7 +62,7 @@ export function settingValue<K extends SettingKey>(key: K, value: unknown): Valu
 export function settingProblem(key: SettingKey, value: unknown): string | null {
   const s: Setting = SETTINGS[key], used = settingValue(key, value);
   if (value === undefined || JSON.stringify(used) === JSON.stringify(value)) return null;
-  const range = s.type === 'integer' || s.type === 'number' ? ` (${s.minimum ?? '−∞'} to ${s.maximum ?? '∞'}${s.type === 'integer' ? ', whole' : ''})` : '';
+  const range = s.enum ? ` (one of ${s.enum.join(', ')})` : s.type === 'integer' || s.type === 'number' ? ` (${s.minimum ?? '−∞'} to ${s.maximum ?? '∞'}${s.type === 'integer' ? ', whole' : ''})` : '';
   return `the setting ${key} is ${JSON.stringify(value)}, not a valid ${s.type}${range}: Cellscope uses ${JSON.stringify(used)}.`;
 }
 

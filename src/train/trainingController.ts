@@ -14,6 +14,7 @@ import { ModelLock } from '../files/modelLock';
 import { decodeCheckpoint, type Checkpoint } from '../model/checkpoint';
 import type { FileSelection, TrainJob, TrainSummary } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
+import { PytorchTrainer } from './pytorchTrainer';
 import { TrainClient, type TrainNotification } from './trainClient';
 import { describeModel, logLine, progressText, statusText, statusTooltip, type TrainState } from './trainStatus';
 
@@ -22,7 +23,7 @@ const CHECKPOINT_FILE = 'model.cellscope';
 export class TrainingController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly status = this.own(vscode.window.createStatusBarItem('cellscope.status', vscode.StatusBarAlignment.Right, 100));
-  private client: TrainClient | undefined; // the worker, alive during a run only
+  private client: TrainClient | PytorchTrainer | undefined; // the worker (or PyTorch's child), alive during a run only
   private model: string[] | undefined; // the stored model, described (describeModel)
   private run: { abort: AbortController; done: Promise<unknown> } | undefined;
   private onNote: (n: TrainNotification) => void = () => {};
@@ -218,8 +219,10 @@ export class TrainingController implements vscode.Disposable {
     };
   }
 
-  private async worker(): Promise<TrainClient> {
-    this.client ??= await TrainClient.start(() => new Worker(this.context.asAbsolutePath('dist/trainWorker.js'), { workerData: { root: this.context.extensionPath } }), (n) => this.onNote(n));
+  private async worker(): Promise<TrainClient | PytorchTrainer> {
+    this.client ??= readSetting('cellscope.training.backend') === 'pytorch'
+      ? await PytorchTrainer.start(this.context.extensionPath, readSetting('cellscope.training.pythonPath'), (n) => this.onNote(n))
+      : await TrainClient.start(() => new Worker(this.context.asAbsolutePath('dist/trainWorker.js'), { workerData: { root: this.context.extensionPath } }), (n) => this.onNote(n));
     return this.client;
   }
 

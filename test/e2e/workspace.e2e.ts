@@ -1,8 +1,10 @@
 // Training in the workspaces users have: a multi-root workspace learns from all its folders,
-// and "retrain on save" starts training when a file is saved; a training worker that cannot
-// run ends in an error with "Show Log", which opens the Cellscope log.
+// and "retrain on save" starts training when a file is saved; PyTorch trains when the settings
+// ask for it; a training worker that cannot run ends in an error with "Show Log", which opens
+// the Cellscope log.
 
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -47,6 +49,23 @@ describe('end to end: multi-root workspaces, retrain on save, a failing worker (
     assert.match(wb.log(), /10 files \(1 held out\) from /); // 8 + 2: webapp's vendor.js left out by its folder's setting, cproject's headers kept
     const [file] = wb.storedFiles('model.cellscope');
     assert.ok(file && loadCheckpointFile(file).training.step > 0);
+  });
+
+  it('trains through PyTorch when asked to (backend pytorch), and the model reaches completions as the built-in one does', async function () {
+    if (spawnSync('/usr/bin/python3', ['-c', 'import torch']).status !== 0) {
+      console.log("    skipped: Debian's python3-torch is not installed (npm test installs it as root)");
+      this.skip();
+    }
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-torch-'));
+    fs.cpSync(FIXTURE, ws, { recursive: true });
+    wb = await Workbench.open(ws, installExtension(), { ...FAST, 'cellscope.training.backend': 'pytorch', 'cellscope.training.pythonPath': '/usr/bin/python3' });
+    await wb.runCommand('Cellscope: Train on Workspace');
+    await wb.waitFor('the PyTorch run to end with a held-out figure', async () => /Cellscope \d\.\d\d bpc/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 120_000);
+    await wb.waitFor('completions to take the model', async () => /Complete(?!: no model)/.test(await wb!.statusBar()));
+    const [file] = wb.storedFiles('model.cellscope');
+    assert.ok(file && loadCheckpointFile(file).training.step > 0);
+    assert.match(wb.log(), /8 files \(1 held out\)[\s\S]*step \d+: held-out \d\.\d+ bpc[\s\S]*saved .*model\.cellscope/);
+    await wb.screenshot('5-pytorch-backend');
   });
 
   it('reports a training worker that cannot run, and Show Log opens the log', async () => {

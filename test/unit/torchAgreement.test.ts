@@ -15,6 +15,10 @@ import { readCorpus } from '../../src/files/corpus';
 import { modelFromCheckpoint } from '../../src/model/model';
 import { createActivations, networkForward } from '../../src/model/network';
 import { evaluateDocuments } from '../../src/train/evaluate';
+import { loadCheckpointFile } from '../../src/files/checkpointFile';
+import type { TrainJob } from '../../src/protocol/trainProtocol';
+import { PytorchTrainer } from '../../src/train/pytorchTrainer';
+import type { TrainNotification } from '../../src/train/trainClient';
 import { Trainer } from '../../src/train/trainer';
 
 const TORCH_DIR = path.resolve(__dirname, '..', '..', 'torch');
@@ -122,5 +126,45 @@ model.save(sys.argv[1], m, list("abcdefghijk"), training, opt)
     // Cellscope's own export of it holds the same tensors, in the same order, bit for bit.
     const [ours, theirs] = [exportModel(cp, true), fs.readFileSync(file)].map((bytes) => [...decodeSafetensors(bytes, 'x').tensors]);
     assert.deepEqual(ours, theirs);
+  });
+
+  describe('the extension training through it (cellscope.training.backend: pytorch)', () => {
+    const ROOT = path.resolve(__dirname, '..', '..');
+    before(function () {
+      if (!fs.existsSync(path.join(ROOT, 'dist', 'cli.js'))) {
+        console.log('    skipped: dist/cli.js is missing (npm run build)');
+        this.skip();
+      }
+    });
+    const job = (checkpointPath: string, extra: Partial<TrainJob> = {}): TrainJob => ({
+      folders: [{ path: PROJECT, include: [], exclude: [], maxFileBytes: 1e6 }], checkpointPath, fresh: false, seconds: 2, threads: 1,
+      settings: { hidden: 16, layers: 1, batch: 4, steps: 16, lr: 1e-2, seed: 1 }, ...extra,
+    });
+
+    it('trains, saves a model the engine loads, resumes it, and a cancel keeps the last checkpoint', async () => {
+      const notes: TrainNotification[] = [], file = path.join(dir, 'ext', 'model.cellscope');
+      const trainer = await PytorchTrainer.start(ROOT, PYTHON, (n) => notes.push(n));
+      const first = await trainer.train(job(file));
+      assert.ok(!first.cancelled && first.step > 0 && first.heldoutBpc !== null && first.files === 8);
+      assert.deepEqual([...new Set(notes.map((n) => n.type))], ['didReadCorpus', 'didProgress', 'didEvaluate', 'didSave']);
+      assert.equal(loadCheckpointFile(file).training.step, first.step);
+      notes.length = 0;
+      const second = await trainer.train(job(file));
+      assert.ok(second.step > first.step);
+      assert.ok(notes[0].type === 'didReadCorpus' && notes[0].resumedAtStep === first.step);
+      const abort = new AbortController();
+      setTimeout(() => abort.abort(), 1500);
+      const stopped = await trainer.train(job(file, { seconds: 600 }), abort.signal);
+      assert.equal(stopped.cancelled, true);
+      assert.equal(loadCheckpointFile(file).training.step, second.step);
+    });
+
+    it('says what to install when Python or torch is missing, and what a trainer that dies said', async () => {
+      await assert.rejects(PytorchTrainer.start(ROOT, '/no/such/python3', () => {}), (e: Error) => /cannot run \/no\/such\/python3 .*Install torch .*cellscope\.training\.pythonPath.*builtin/.test(e.message));
+      const fake = path.join(dir, 'dying-python');
+      fs.writeFileSync(fake, '#!/bin/sh\ncase "$1" in -c) exit 0;; esac\necho "out of memory on the GPU" >&2\nexit 3\n', { mode: 0o755 });
+      const trainer = await PytorchTrainer.start(ROOT, fake, () => {});
+      await assert.rejects(trainer.train(job(path.join(dir, 'dying', 'model.cellscope'))), (e: Error) => /train\.py stopped \(exit status 3\): out of memory on the GPU\. The last checkpoint it wrote is kept\./.test(e.message));
+    });
   });
 });
