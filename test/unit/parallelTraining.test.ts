@@ -33,8 +33,12 @@ describe('parallel training', function () {
     assert.deepEqual(shardSizes(5, 1), [5]);
   });
 
-  /** Trains the same model on one thread and on two, step by step; returns how many steps the helper took shards in. */
-  async function trainSideBySide(text: string, settings: TrainSettings, steps: number): Promise<number> {
+  /**
+   * Trains the same model on one thread and on two, step by step; returns how many steps the
+   * helper took shards in. With `resync`, each step starts the two from the same parameters,
+   * moments and carried state, so that rounding cannot add up over many steps.
+   */
+  async function trainSideBySide(text: string, settings: TrainSettings, steps: number, resync = false): Promise<number> {
     const one = Trainer.fresh(text, [], settings, Arena.simd(wasm)), two = Trainer.fresh(text, [], settings, Arena.simd(wasm));
     await two.useThreads(2, dist);
     let helped = 0;
@@ -46,6 +50,10 @@ describe('parallel training', function () {
         const largest = one.grads.reduce((x, y) => Math.max(x, Math.abs(y)), 0);
         one.grads.forEach((g, i) => assert.ok(Math.abs(g - two.grads[i]) <= 1e-5 * largest, `step ${s} gradient ${i}: ${g} vs ${two.grads[i]}`));
         if ((two as unknown as { pool: { helpers: { own: { loss: Float32Array } }[] } }).pool.helpers[0].own.loss[0] > 0) helped++;
+        if (resync) {
+          const [from, to] = [one.checkpoint(), two.checkpoint()]; // live views of each trainer's slabs
+          for (const slab of ['params', 'adamM', 'adamV', 'state'] as const) to[slab].set(from[slab]);
+        }
       }
       // Adam's first steps move every parameter by about lr, however small its gradient: a
       // rounding difference in a near-zero gradient shows as a few percent of lr.
@@ -68,7 +76,7 @@ describe('parallel training', function () {
     // 24 streams in 3 shards, each long enough to take a few milliseconds, so the helper wakes in
     // time to claim some; over a dozen steps, so that a machine busy with other work (a 2-core
     // CI runner) still gives it the chance.
-    const helped = await trainSideBySide(code.repeat(120), { hidden: 96, layers: 2, batch: 24, steps: 32, lr: 2e-3, seed: 5 }, 12);
+    const helped = await trainSideBySide(code.repeat(120), { hidden: 96, layers: 2, batch: 24, steps: 32, lr: 2e-3, seed: 5 }, 12, true);
     assert.ok(helped > 0, 'the helper never took a shard');
   });
 });
