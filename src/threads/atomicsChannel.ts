@@ -121,8 +121,11 @@ export function serveJobs(arena: Arena, setup: ChannelSetup, name: string, run: 
     Atomics.store(w, FAILED, 1);
     Atomics.notify(w, DONE);
   });
+  // The count is read before saying ready: a job handed out at once (as a trainer's first step
+  // is) then finds GO already past it, instead of being slept through.
+  let seen = Atomics.load(w, GO);
   parentPort!.postMessage('ready');
-  for (let seen = Atomics.load(w, GO); ;) {
+  for (;;) {
     Atomics.wait(w, GO, seen);
     seen = Atomics.load(w, GO);
     if (seen < 0) return;
