@@ -18,15 +18,15 @@ export function torchName(name: string): string {
 
 export function exportModel(cp: Checkpoint, withOptimizer: boolean): Uint8Array {
   const tensors = new Map<string, NamedTensor>();
-  const slabs: [string, Float32Array][] = [['', cp.params], ...(withOptimizer ? [['optimizer.exp_avg.', cp.adamM], ['optimizer.exp_avg_sq.', cp.adamV]] as [string, Float32Array][] : [])];
-  for (const [prefix, slab] of slabs) {
+  const slabs: [string, Float32Array][] = [['', cp.params], ['optimizer.exp_avg.', cp.adamM], ['optimizer.exp_avg_sq.', cp.adamV]];
+  for (const [prefix, slab] of withOptimizer ? slabs : slabs.slice(0, 1)) {
     for (const e of paramLayout(cp.config)) tensors.set(prefix + torchName(e.name), { shape: e.shape, data: slab.subarray(e.offset, e.offset + e.size) });
   }
   const training = withOptimizer ? cp.training : { ...cp.training, step: 0 };
   return encodeSafetensors(tensors, { format: FORMAT, config: JSON.stringify(cp.config), vocabulary: JSON.stringify(cp.vocabulary), training: JSON.stringify(training) });
 }
 
-/** The model in safetensors `bytes` (from `source`, for messages), checked as a checkpoint is. Throws SafetensorsError or CheckpointError. */
+/** The model in safetensors `bytes` (from `source`, for messages), checked as a checkpoint is. Throws SafetensorsError. */
 export function importModel(bytes: Uint8Array, source: string): Checkpoint {
   const { tensors, metadata } = decodeSafetensors(bytes, source);
   const fail = (what: string): never => {

@@ -56,6 +56,7 @@ export class PytorchTrainer {
     let last: TrainerLine | undefined;
     const before = resume?.training.seconds ?? 0;
     const cancelled = await this.run(this.python, args, signal, (line) => {
+      if (!line.startsWith('{')) return; // anything else a library prints
       last = JSON.parse(line) as TrainerLine;
       this.onNote({ type: 'didProgress', id, step: last.step, seconds: last.seconds, budgetLeft: job.seconds - (last.seconds - before), charsPerSecond: last.chars_per_s, trainBpc: last.trainBpc });
       this.onNote({ type: 'didEvaluate', id, point: { step: last.step, seconds: last.seconds, trainBpc: last.trainBpc, heldoutBpc: last.heldoutBpc } });
