@@ -104,6 +104,23 @@ logits.reshape(-1).numpy().astype('<f4').tofile(sys.argv[3])
     }
   });
 
+  it('refuses a missing or empty corpus in one sentence, exit status 2', () => {
+    const empty = path.join(dir, 'empty-corpus');
+    fs.mkdirSync(empty);
+    for (const [folder, pattern] of [['/no/such/corpus', /is not a corpus that cellscope corpus wrote/], [empty, /is not a corpus that cellscope corpus wrote/]] as const) {
+      const r = spawnSync(PYTHON, [path.join(TORCH_DIR, 'train.py'), folder, '--out', path.join(dir, 'x.safetensors')], { encoding: 'utf8' });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, pattern);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+    fs.writeFileSync(path.join(empty, 'train.txt'), '');
+    fs.writeFileSync(path.join(empty, 'heldout.json'), '[]');
+    fs.writeFileSync(path.join(empty, 'vocabulary.json'), '[]');
+    const r = spawnSync(PYTHON, [path.join(TORCH_DIR, 'train.py'), empty, '--out', path.join(dir, 'x.safetensors')], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /train\.txt is empty: there is nothing to learn from/);
+  });
+
   it('writes a model (with Adam state) that Cellscope imports bit for bit', () => {
     const file = path.join(dir, 'from-torch.safetensors');
     python(`
