@@ -1,7 +1,9 @@
 // The activation panel's webview: the code coloured by one cell (red −1 … blue +1, as in
 // Karpathy, Johnson & Fei-Fei), a cell picker (named cells first, then any cell by layer and
-// index, and its gates), the model's top-5 guesses on hover, and the gate-saturation plots of
-// the paper's Figure 3. It receives data only: code is written with textContent, never as HTML.
+// index, and its gates), or by the model's surprise (bits per character, with the mean and the
+// ten most surprising places as links), the model's top-5 guesses on hover, and the
+// gate-saturation plots of the paper's Figure 3. It receives data only: code is written with
+// textContent, never as HTML.
 // Bundled by esbuild.js as dist/activations.js; talks to the host only through `vscode`.
 
 import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
@@ -15,6 +17,7 @@ import type { NamedCell } from '../src/protocol/panelProtocol';
 import type { TraceKind } from '../src/protocol/engineProtocol';
 import type { CellRef } from '../src/protocol/engineProtocol';
 import type { HostToPanel, PanelToHost } from '../src/protocol/panelProtocol';
+import { meanBits, surprisingPlaces } from '../src/inspect/surprise';
 
 declare function acquireVsCodeApi(): { postMessage(m: PanelToHost): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -29,8 +32,11 @@ const el = <K extends keyof HTMLElementTagNameMap>(tag: K | string, props: Recor
 };
 
 const KINDS: [TraceKind, string][] = [['cell', 'tanh(c)'], ['input', 'input gate'], ['forget', 'forget gate'], ['output', 'output gate']];
+const SURPRISE = 'surprise', MAX_BITS = 8; // the view's radio value; bits shown at full colour
 let shape = { layers: 1, hidden: 1 };
-let cell: CellRef = (vscode.getState() as { cell?: CellRef } | undefined)?.cell ?? { layer: 0, index: 0, kind: 'cell' };
+const saved = vscode.getState() as { cell?: CellRef; view?: 'cell' | 'surprise' } | undefined;
+let cell: CellRef = saved?.cell ?? { layer: 0, index: 0, kind: 'cell' };
+let view = saved?.view ?? 'cell'; // a cell's values, or the model's surprise (sent with every text: switching needs no request)
 let shown: Extract<HostToPanel, { type: 'showText' }> | undefined;
 let offsets: number[] = []; // UTF-16 offset in the document of each code point shown
 
@@ -52,9 +58,17 @@ window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
 
 function pick(next: CellRef): void {
   cell = { layer: clamp(next.layer, shape.layers - 1), index: clamp(next.index, shape.hidden - 1), kind: next.kind };
-  vscode.setState({ cell }); // UI intent only: the values are fetched again
+  view = 'cell';
+  vscode.setState({ cell, view }); // UI intent only: the values are fetched again
   syncControls();
   post({ type: 'pickCell', cell });
+}
+
+function showSurprise(): void {
+  view = 'surprise';
+  vscode.setState({ cell, view });
+  syncControls();
+  if (shown) showText(shown);
 }
 
 const clamp = (x: number, max: number) => Math.max(0, Math.min(max, Number.isFinite(x) ? Math.trunc(x) : 0));
@@ -72,8 +86,12 @@ function showControls(named: NamedCell[]): void {
   const onNumber = () => pick({ layer: Number((layer as HTMLInputElement).value) - 1, index: Number((index as HTMLInputElement).value), kind: cell.kind });
   for (const field of [layer, index]) for (const event of ['input', 'change']) field.addEventListener(event, onNumber);
   const kinds = el('vscode-radio-group', { id: 'kind', 'aria-label': 'what to show' });
-  for (const [kind, label] of KINDS) kinds.append(el('vscode-radio', { name: 'kind', value: kind, label }, label));
-  kinds.addEventListener('change', (e) => pick({ ...cell, kind: (e.target as HTMLInputElement).value as TraceKind }));
+  for (const [kind, label] of [...KINDS, [SURPRISE, 'surprise (bits/char)']]) kinds.append(el('vscode-radio', { name: 'kind', value: kind, label }, label));
+  kinds.addEventListener('change', (e) => {
+    const value = (e.target as HTMLInputElement).value;
+    if (value === SURPRISE) showSurprise();
+    else pick({ ...cell, kind: value as TraceKind });
+  });
   $('controls').replaceChildren(select, el('vscode-label', { for: 'layer' }, 'Layer'), layer, el('vscode-label', { for: 'index' }, 'Cell'), index, kinds, legend());
   syncControls();
 }
@@ -84,17 +102,24 @@ function syncControls(): void {
   const layer = $('controls').querySelector('#layer') as HTMLInputElement | null, index = $('controls').querySelector('#index') as HTMLInputElement | null;
   if (layer) layer.value = String(cell.layer + 1);
   if (index) index.value = String(cell.index);
-  for (const radio of $('controls').querySelectorAll('vscode-radio')) (radio as unknown as { checked: boolean }).checked = radio.getAttribute('value') === cell.kind;
+  for (const radio of $('controls').querySelectorAll('vscode-radio')) (radio as unknown as { checked: boolean }).checked = radio.getAttribute('value') === (view === 'surprise' ? SURPRISE : cell.kind);
+  $('controls').querySelector('#legend')?.replaceWith(legend());
 }
 
 function legend(): HTMLElement {
-  const bar = el('span', { id: 'legend', title: 'red: −1 (a gate: 0) … blue: +1 (a gate: 1)' });
-  for (let v = -1; v <= 1.001; v += 0.25) {
+  const surprise = view === 'surprise';
+  const bar = el('span', { id: 'legend', title: surprise ? `0 bits (expected) … ${MAX_BITS} or more bits per character (surprising)` : 'red: −1 (a gate: 0) … blue: +1 (a gate: 1)' });
+  for (let v = surprise ? 0 : -1; v <= 1.001; v += surprise ? 0.125 : 0.25) {
     const swatch = el('span', { class: 'swatch' });
-    swatch.style.backgroundColor = colour(v);
+    swatch.style.backgroundColor = surprise ? surpriseColour(v * MAX_BITS) : colour(v);
     bar.append(swatch);
   }
   return bar;
+}
+
+/** See-through for what the model expected, orange for what surprised it. */
+function surpriseColour(bits: number): string {
+  return Number.isNaN(bits) ? 'transparent' : `rgba(203, 75, 22, ${(Math.min(bits, MAX_BITS) / MAX_BITS) * 0.85})`;
 }
 
 /** Red for −1, blue for +1, see-through near 0: legible on light and dark themes. */
@@ -117,19 +142,45 @@ function showText(m: Extract<HostToPanel, { type: 'showText' }>): void {
     span.textContent = ch; // data, never markup
     span.dataset.i = String(i);
     const v = m.cell.kind === 'cell' ? m.values[i] : m.values[i] * 2 - 1; // gates: 0 red … 1 blue
-    span.style.backgroundColor = colour(v);
+    span.style.backgroundColor = view === 'surprise' ? surpriseColour(m.surprise[i]) : colour(v);
     return span;
   });
   code.replaceChildren(...spans);
-  code.setAttribute('aria-label', `${m.fileName}, coloured by ${KINDS.find(([k]) => k === m.cell.kind)![1]} of L${m.cell.layer + 1}#${m.cell.index}`);
+  const by = view === 'surprise' ? "the model's surprise" : `${KINDS.find(([k]) => k === m.cell.kind)![1]} of L${m.cell.layer + 1}#${m.cell.index}`;
+  code.setAttribute('aria-label', `${m.fileName}, coloured by ${by}`);
+  showPlaces(m, chars);
   drawSaturation(m.saturation);
+}
+
+/** The surprise view's mean and its ten most surprising places, each a link to its line. */
+function showPlaces(m: Extract<HostToPanel, { type: 'showText' }>, chars: string[]): void {
+  const section = $('surprising');
+  section.hidden = view !== 'surprise';
+  if (section.hidden) return;
+  const lineOf: number[] = []; // the document line of each character
+  chars.reduce((line, ch) => (lineOf.push(line), ch === '\n' ? line + 1 : line), m.line);
+  const list = el('ol', { id: 'places' });
+  for (const { index, bits } of surprisingPlaces(m.surprise)) {
+    const lineStart = chars.lastIndexOf('\n', index - 1) + 1, lineEnd = chars.indexOf('\n', index);
+    const line = chars.slice(lineStart, lineEnd < 0 ? undefined : lineEnd).join('').trim().slice(0, 60);
+    const link = el('a', { href: '#', 'data-i': String(index) }, `line ${lineOf[index] + 1}: ${JSON.stringify(chars[index])} in “${line}”, ${bits.toFixed(1)} bits`);
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      post({ type: 'reveal', offset: offsets[index] });
+    });
+    const item = el('li');
+    item.append(link);
+    list.append(item);
+  }
+  section.replaceChildren(el('p', { id: 'mean' }, `${meanBits(m.surprise).toFixed(2)} bits per character on average here, as completions see it (lower: the model expects it). The ten most surprising places:`), list);
 }
 
 $('code').addEventListener('mouseover', (e) => {
   const i = Number((e.target as HTMLElement).dataset?.i);
   const box = $('guesses');
   if (!shown || !Number.isFinite(i)) return void (box.hidden = true);
-  const lines = [`after ${JSON.stringify([...shown.text][i])}: ${shown.cell.kind === 'cell' ? 'tanh(c)' : shown.cell.kind} ${shown.values[i].toFixed(2)}`];
+  const value = view === 'surprise' ? `surprise ${Number.isNaN(shown.surprise[i]) ? 'not known' : `${shown.surprise[i].toFixed(1)} bits`}` : `${shown.cell.kind === 'cell' ? 'tanh(c)' : shown.cell.kind} ${shown.values[i].toFixed(2)}`;
+  const lines = [`after ${JSON.stringify([...shown.text][i])}: ${value}`];
   for (let r = 0; r < 5; r++) lines.push(`${JSON.stringify(shown.vocabulary[shown.topIds[i * 5 + r]])}  ${(shown.topProbs[i * 5 + r] * 100).toFixed(1)}%`);
   box.textContent = lines.join('\n');
   const rect = (e.target as HTMLElement).getBoundingClientRect();

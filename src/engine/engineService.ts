@@ -163,13 +163,13 @@ export class EngineService {
     const t = loaded.traced;
     if (!t || t.uri !== uri || t.version !== version || t.start !== start || t.end !== end || t.cache !== request.cache) {
       const from = cache.stateAt(uri, text, start, stale);
-      const trace = from && traceText(model, model.vocabulary.encode(text.slice(start, end)), from.state, stale, request.cache ? this.traceCache(uri, text, start, end) : undefined);
+      const trace = from && traceText(model, model.vocabulary.encode(text.slice(start, end)), from, stale, request.cache ? this.traceCache(uri, text, start, end) : undefined);
       if (!trace) throw new WorkerError('cancelled', 'cancelled');
       loaded.traced = { uri, version, start, end, cache: request.cache, trace, saturation: gateSaturation(trace) }; // picking another cell reuses both
     }
     const { trace, saturation } = loaded.traced!;
     const vocabulary = Array.from({ length: model.config.vocab }, (_, id) => model.vocabulary.char(id));
-    return { values: cellValues(trace, cell.layer, cell.index, cell.kind), topIds: trace.topIds, topProbs: trace.topProbs, vocabulary, saturation };
+    return { values: cellValues(trace, cell.layer, cell.index, cell.kind), topIds: trace.topIds, topProbs: trace.topProbs, surprise: trace.surprise, vocabulary, saturation };
   }
 
   /** The document cache while tracing text[start, end): as at a cursor before each character in turn. */

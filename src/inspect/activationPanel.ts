@@ -119,7 +119,7 @@ export class ActivationPanel implements vscode.Disposable {
     const note = end - start < text.length
       ? `${fileName} has ${text.length.toLocaleString('en')} characters: showing lines ${document.positionAt(start).line + 1}–${document.positionAt(end).line + 1} (${MAX_PANEL_CHARS.toLocaleString('en')} characters around the visible part).`
       : '';
-    this.post({ type: 'showText', fileName, text: text.slice(start, end), start, cell: this.cell, note, ...result });
+    this.post({ type: 'showText', fileName, text: text.slice(start, end), start, line: document.positionAt(start).line, cell: this.cell, note, ...result });
   }
 
   private post(message: HostToPanel): void {

@@ -29,7 +29,7 @@ export function discoveryFiles(files: { path: string; text: string; heldOut: boo
 export async function discoverCells(
   model: Model, labeler: SyntaxLabeler, files: { text: string; language: SyntaxLanguage }[], maxChars: number, shouldStop = () => false,
 ): Promise<CellDiscovery | undefined> {
-  const start = readContext(model, model.vocabulary.encode('\n')).state;
+  const start = readContext(model, model.vocabulary.encode('\n'));
   const traces: TraceValues[] = [], labels: CharacterLabels[] = [];
   let chars = 0;
   for (const file of files) {

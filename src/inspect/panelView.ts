@@ -33,6 +33,7 @@ export function panelHtml(r: PanelResources): string {
 <p id="status"></p>
 <p id="message" role="status"></p>
 <p id="note"></p>
+<section id="surprising" hidden></section>
 <pre id="code" aria-label="the code, coloured by the chosen cell"></pre>
 <div id="guesses" role="tooltip" hidden></div>
 <section id="saturation"></section>

@@ -1,7 +1,8 @@
 // A trace of the model reading a text: for every character, every cell's tanh(c) and its
 // input, forget and output gates, quantized to bytes (what a colour or a saturation count
-// needs, at a quarter of the memory), and the five likeliest next characters of the model as
-// completions use it (model/mixture.ts: with the document cache, when the caller gives one).
+// needs, at a quarter of the memory), the five likeliest next characters of the model as
+// completions use it (model/mixture.ts: with the document cache, when the caller gives one),
+// and how surprised that model was by the character itself (−log₂ p, in bits).
 // Dimension legend: T characters, L layers, H cells per layer, K = 4 kinds (tanh c, i, f, o).
 
 import type { LstmState } from '../model/inference';
@@ -20,6 +21,7 @@ export interface Trace {
   values: Uint8Array; // (T, L, K, H): tanh(c) as (v + 1)·127.5, gates as v·255
   topIds: Uint16Array; // (T, 5) the likeliest next characters after each one, best first
   topProbs: Float32Array; // (T, 5)
+  surprise: Float32Array; // (T) bits of each character given all before it; NaN for the first without the logits before it
 }
 
 /** The document cache while tracing: its mixture, the ids before the text, and a hook that counts each character as it is read. */
@@ -29,16 +31,26 @@ export interface TraceCache {
   read: (t: number) => void; // the text's character t has been read
 }
 
-/** Reads `ids` from `start` and records the trace; undefined when `shouldStop` (asked every 256 characters) says so. */
-export function traceText(model: Model, ids: Uint16Array, start?: LstmState, shouldStop = () => false, cache?: TraceCache): Trace | undefined {
+/**
+ * Reads `ids` from `start` (the state before them and its logits, predicting the first) and
+ * records the trace; undefined when `shouldStop` (asked every 256 characters) says so.
+ */
+export function traceText(model: Model, ids: Uint16Array, start?: { state: LstmState; logits?: Float32Array }, shouldStop = () => false, cache?: TraceCache): Trace | undefined {
   const { hidden: H, layers: L, vocab: V } = model.config, T = ids.length, K = TRACE_KINDS.length;
-  const trace: Trace = { steps: T, layers: L, hidden: H, values: new Uint8Array(T * L * K * H), topIds: new Uint16Array(T * TOP_GUESSES), topProbs: new Float32Array(T * TOP_GUESSES) };
+  const trace: Trace = {
+    steps: T, layers: L, hidden: H, values: new Uint8Array(T * L * K * H), topIds: new Uint16Array(T * TOP_GUESSES), topProbs: new Float32Array(T * TOP_GUESSES), surprise: new Float32Array(T).fill(NaN),
+  };
   const mixture = cache?.mixture ?? new Mixture(V, []), before = cache?.before ?? new Uint16Array(0);
   const context = new Uint16Array(before.length + T); // the ids before the text, then the text's
   context.set(before);
   context.set(ids, before.length);
   const logProbs = new Float64Array(V);
-  readContext(model, ids, start, (acts, pos) => {
+  const lastIds = (end: number) => context.subarray(Math.max(0, end - MAX_ORDER), end);
+  if (start?.logits && T > 0) {
+    mixture.logProbs(logProbs, start.logits, 0, lastIds(before.length), Math.min(before.length, MAX_ORDER));
+    trace.surprise[0] = -logProbs[ids[0]] / Math.LN2;
+  }
+  readContext(model, ids, start?.state, (acts, pos) => {
     for (let t = 0; t < acts.steps; t++) {
       acts.layers.forEach((a, l) => {
         const out = ((pos + t) * L + l) * K * H;
@@ -52,8 +64,9 @@ export function traceText(model: Model, ids: Uint16Array, start?: LstmState, sho
       });
       cache?.read(pos + t);
       const end = before.length + pos + t + 1;
-      mixture.logProbs(logProbs, acts.logits, t * V, context.subarray(Math.max(0, end - MAX_ORDER), end), Math.min(end, MAX_ORDER));
+      mixture.logProbs(logProbs, acts.logits, t * V, lastIds(end), Math.min(end, MAX_ORDER));
       topGuesses(logProbs, trace, pos + t);
+      if (pos + t + 1 < T) trace.surprise[pos + t + 1] = -logProbs[ids[pos + t + 1]] / Math.LN2;
     }
     return !shouldStop();
   });

@@ -91,6 +91,7 @@ export interface InspectResult {
   values: Float32Array; // (T) tanh(c) in [−1, 1], or the gate in [0, 1]
   topIds: Uint16Array; // (T, 5) the likeliest next characters after each one
   topProbs: Float32Array; // (T, 5)
+  surprise: Float32Array; // (T) bits of each character under the model as completions use it
   vocabulary: string[]; // the character of each id
   saturation: Float32Array; // (L, 3, H, 2) gates i, f, o: share of the stretch below 0.1, above 0.9
 }

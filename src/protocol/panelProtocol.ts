@@ -23,7 +23,8 @@ export type HostToPanel =
   /** Host: a stretch of the active editor's text coloured by one cell. */
   | {
       type: 'showText'; fileName: string; text: string; start: number; // UTF-16 offset of text in the document
-      cell: CellRef; values: Float32Array; topIds: Uint16Array; topProbs: Float32Array; vocabulary: string[]; saturation: Float32Array;
+      line: number; // the document's line (from 0) where text starts
+      cell: CellRef; values: Float32Array; topIds: Uint16Array; topProbs: Float32Array; surprise: Float32Array; vocabulary: string[]; saturation: Float32Array;
       note: string; // e.g. why only part of the file is shown; '' when all of it is
     };
 

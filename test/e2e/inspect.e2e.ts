@@ -76,6 +76,19 @@ describe('end to end: the activation panel in VS Code (code-server + Chromium)',
     const line = main.slice(0, main.indexOf('return')).split('\n').length;
     await wb.waitFor('the cursor at the clicked character', async () => (await wb!.cursor()).startsWith(`Ln ${line},`));
 
+    // Surprise: the code coloured by bits per character, the mean, and ten places that link to their lines.
+    await frame.locator('vscode-radio[value="surprise"]').click();
+    await wb.waitFor('the surprise view', async () => /coloured by the model's surprise/.test(await frame.locator('#code').getAttribute('aria-label') ?? ''));
+    assert.match(await frame.locator('#mean').textContent() ?? '', /^\d+\.\d\d bits per character on average here/);
+    const places = frame.locator('#places a');
+    assert.equal(await places.count(), 10);
+    const [, placeLine] = /^line (\d+):/.exec((await places.first().textContent())!)!;
+    await wb.screenshot('3-surprise');
+    await places.first().click();
+    await wb.waitFor('the cursor at the most surprising place', async () => (await wb!.cursor()).startsWith(`Ln ${placeLine},`));
+    await frame.locator('vscode-radio[value="cell"]').click(); // back to a cell for what follows
+    await wb.waitFor('a cell again', async () => /tanh\(c\) of L\d#3/.test(await frame.locator('#code').getAttribute('aria-label') ?? ''));
+
     // Edits: the panel follows them once typing pauses.
     await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await wb.page.keyboard.press('Control+End');

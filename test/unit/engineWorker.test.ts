@@ -18,6 +18,7 @@ import { EngineService } from '../../src/engine/engineService';
 import type { CellDiscovery } from '../../src/protocol/engineProtocol';
 import { cellValues, traceText } from '../../src/inspect/trace';
 import { encodeCheckpoint } from '../../src/model/checkpoint';
+import { readContext } from '../../src/model/inference';
 import { modelFromCheckpoint } from '../../src/model/model';
 import type { CompletionOptions, EngineToHost, HostToEngine, InspectResult, Suggestion } from '../../src/protocol/engineProtocol';
 import type { WorkerError } from '../../src/protocol/workerClient';
@@ -160,8 +161,16 @@ describe('engine worker', function () {
     const result = (await ask({ type: 'inspect', id: 2, cancelled: flag(), request })) as InspectResult;
     const model = modelFromCheckpoint(loadCheckpointFile(modelPath), Arena.plain());
     const from = new StateCache(model).stateAt('x', text, 20)!;
-    const trace = traceText(model, model.vocabulary.encode(text.slice(20, 120)), from.state)!;
+    const trace = traceText(model, model.vocabulary.encode(text.slice(20, 120)), from)!;
     assert.deepEqual([...result.values], [...cellValues(trace, 1, 3, 'cell')]);
+    // Surprise: −log₂ p of each character given all before it, the first from the logits before the stretch.
+    assert.deepEqual([...result.surprise], [...trace.surprise]);
+    const ids = model.vocabulary.encode(text.slice(20, 120));
+    for (const k of [0, 1, 50]) {
+      const logits = k === 0 ? from.logits : readContext(model, ids.subarray(0, k), from.state).logits;
+      const logZ = Math.log(logits.reduce((sum, x) => sum + Math.exp(x), 0));
+      assert.ok(Math.abs(result.surprise[k] - (logZ - logits[ids[k]]) / Math.LN2) < 1e-4, `character ${k}: ${result.surprise[k]}`);
+    }
     assert.equal(result.values.length, [...text.slice(20, 120)].length);
     assert.equal(result.saturation.length, 2 * 3 * 16 * 2);
     const forget = (await ask({ type: 'inspect', id: 3, cancelled: flag(), request: { ...request, cell: { layer: 0, index: 5, kind: 'forget' } } })) as InspectResult;

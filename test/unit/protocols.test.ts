@@ -15,7 +15,7 @@ type Samples<U extends { type: string }> = { [K in U['type']]: [Extract<U, { typ
 const cancelled = new Int32Array(new SharedArrayBuffer(4));
 const files = { folders: [{ path: '/w', include: [], exclude: ['*.min.js'], maxFileBytes: 1e6 }] };
 const cell = { layer: 1, index: 7, kind: 'forget' } as const;
-const inspected = { values: Float32Array.of(0.5), topIds: Uint16Array.of(1, 2, 3, 4, 5), topProbs: new Float32Array(5), vocabulary: ['\uFFFD', 'a'], saturation: new Float32Array(12) };
+const inspected = { values: Float32Array.of(0.5), topIds: Uint16Array.of(1, 2, 3, 4, 5), topProbs: new Float32Array(5), surprise: Float32Array.of(2.5), vocabulary: ['\uFFFD', 'a'], saturation: new Float32Array(12) };
 
 const train: Samples<HostToTrainWorker | TrainWorkerToHost> = {
   train: [{ type: 'train', id: 1, job: { ...files, checkpointPath: '/m', fresh: false, settings: { hidden: 8, layers: 1, batch: 2, steps: 8, lr: 0.01, seed: 1 }, seconds: 1, threads: 1 } }],
@@ -55,7 +55,7 @@ const engine: Samples<HostToEngine | EngineToHost> = {
 const panel: Samples<HostToPanel | PanelToHost> = {
   showMessage: [{ type: 'showMessage', text: 'Open a file' }],
   showCells: [{ type: 'showCells', layers: 2, hidden: 16, named: [{ label: 'if', title: 'if-statement cell', layer: 1, index: 3, score: 0.8, measure: 'AUC' }], status: '', cell: { ...cell, kind: 'cell' } }],
-  showText: [{ type: 'showText', fileName: 'a.c', text: 'int', start: 0, cell, note: '', ...inspected }],
+  showText: [{ type: 'showText', fileName: 'a.c', text: 'int', start: 0, line: 0, cell, note: '', ...inspected }],
   ready: [{ type: 'ready' }],
   pickCell: [{ type: 'pickCell', cell }],
   reveal: [{ type: 'reveal', offset: 2 }],
