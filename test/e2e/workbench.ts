@@ -108,11 +108,17 @@ export class Workbench {
 
   /** Answers VS Code's own file dialog (a quick input in a browser workbench) with a full path. */
   async typeInFileDialog(file: string): Promise<void> {
-    await this.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-    await this.page.keyboard.press('Control+A');
-    await this.page.keyboard.type(file);
-    await this.page.waitForTimeout(300); // the dialog checks the path as it is typed
-    await this.page.keyboard.press('Enter');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    // Once it has listed its folder (before, it may still reset the path it shows)…
+    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
+    await this.page.waitForTimeout(300);
+    // …set the path at once: the dialog completes what is typed key by key, and would mix its completions in.
+    await input.fill(file);
+    await this.waitFor(`the file dialog to hold ${file}`, async () => (await input.inputValue()) === file);
+    await this.page.waitForTimeout(500); // it checks the path as it changes
+    // OK takes the path as typed (Enter would take the list's highlighted row).
+    await this.page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
   }
 
   /** Picks the quick-input row that names `label`. */
