@@ -1,9 +1,8 @@
 // `cellscope import IN.safetensors --out MODEL`: a model from PyTorch (files/modelExchange.ts),
 // checked as a model file is, then saved atomically: MODEL is untouched when anything is wrong.
 
-import { checkWritable, saveCheckpointFile } from '../files/checkpointFile';
 import { importModel } from '../files/modelExchange';
-import { ModelLock } from '../files/modelLock';
+import { replaceModelFile } from '../files/modelLock';
 import { readRegularFile } from '../files/regularFile';
 import { parse, stringFlag, UsageError } from './args';
 
@@ -25,12 +24,6 @@ export function importCommand(args: string[]): void {
     throw new UsageError(`${file}: cannot read it (${(err as Error).message}).`);
   }
   const cp = importModel(bytes, file);
-  checkWritable(out);
-  const lock = ModelLock.acquire(out); // not while a training saves over it
-  try {
-    saveCheckpointFile(out, cp);
-  } finally {
-    lock.release();
-  }
+  replaceModelFile(out, cp);
   console.log(`wrote ${out}: ${cp.config.layers} layers of ${cp.config.hidden} cells, ${cp.config.vocab - 1} characters`);
 }

@@ -5,8 +5,9 @@
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import type { Checkpoint } from '../model/checkpoint';
 import { UserError } from '../util/userError';
-import { isRunning } from './checkpointFile';
+import { checkWritable, isRunning, saveCheckpointFile } from './checkpointFile';
 
 /** The model is being trained elsewhere. */
 export class ModelBusyError extends UserError {
@@ -22,7 +23,7 @@ interface Holder {
 export class ModelLock {
   private constructor(private readonly file: string) {}
 
-  /** Takes `model`'s lock; throws ModelBusyError while a live process holds it. */
+  /** Takes `model`'s lock (its folder must exist: checkWritable makes it); throws ModelBusyError while a live process holds it. */
   static acquire(model: string): ModelLock {
     const file = `${model}.lock`, me: Holder = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -46,6 +47,17 @@ export class ModelLock {
 
   release(): void {
     fs.rmSync(this.file, { force: true });
+  }
+}
+
+/** Saves `cp` as `model` under its lock: refused while a training holds it, which would save over it. */
+export function replaceModelFile(model: string, cp: Checkpoint): void {
+  checkWritable(model); // and makes its folder, where the lock goes
+  const lock = ModelLock.acquire(model);
+  try {
+    saveCheckpointFile(model, cp);
+  } finally {
+    lock.release();
   }
 }
 

@@ -8,7 +8,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadCheckpointFile, saveCheckpointFile } from '../files/checkpointFile';
+import { checkWritable, loadCheckpointFile, saveCheckpointFile } from '../files/checkpointFile';
+import { ModelLock } from '../files/modelLock';
 import { exportModel, importModel } from '../files/modelExchange';
 import type { CorpusSkips, TrainErrorCode, TrainJob, TrainSummary } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
@@ -40,9 +41,24 @@ export class PytorchTrainer {
     return trainer;
   }
 
-  /** Trains; aborting `signal` stops the child, keeping the last checkpoint it wrote. */
+  /**
+   * Trains; aborting `signal` stops the child, keeping the last checkpoint it wrote. Holds the
+   * model's lock as a built-in run does; its working folder (a copy of the corpus) goes after.
+   */
   async train(job: TrainJob, signal?: AbortSignal): Promise<TrainSummary> {
-    const id = 0, work = `${job.checkpointPath}.pytorch`, corpus = path.join(work, 'corpus'), out = path.join(work, 'model.safetensors');
+    const work = `${job.checkpointPath}.pytorch`;
+    checkWritable(job.checkpointPath);
+    const lock = ModelLock.acquire(job.checkpointPath);
+    try {
+      return await this.trainIn(work, job, signal);
+    } finally {
+      lock.release();
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  private async trainIn(work: string, job: TrainJob, signal: AbortSignal | undefined): Promise<TrainSummary> {
+    const id = 0, corpus = path.join(work, 'corpus'), out = path.join(work, 'model.safetensors');
     fs.mkdirSync(work, { recursive: true });
     fs.writeFileSync(path.join(work, 'selection.json'), JSON.stringify({ folders: job.folders }));
     const read = JSON.parse(await this.run(process.execPath, [path.join(this.root, 'dist', 'cli.js'), 'corpus', '--selection', path.join(work, 'selection.json'), '--out', corpus, '--json'], signal)) as { summary: string; skipped: CorpusSkips; trainChars: number; files: number };

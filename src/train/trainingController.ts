@@ -9,8 +9,7 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { readSetting } from '../host/settingsReader';
 import { workspaceFiles } from '../host/workspaceFiles';
-import { saveCheckpointFile } from '../files/checkpointFile';
-import { ModelLock } from '../files/modelLock';
+import { replaceModelFile } from '../files/modelLock';
 import { decodeCheckpoint, type Checkpoint } from '../model/checkpoint';
 import type { FileSelection, TrainJob, TrainSummary } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
@@ -134,12 +133,7 @@ export class TrainingController implements vscode.Disposable {
       void vscode.window.showWarningMessage(this.run ? 'Cellscope is training this workspace\'s model: stop training first, then import.' : 'Cellscope keeps a model per folder: open a folder or workspace first.');
       return false;
     }
-    const lock = ModelLock.acquire(file);
-    try {
-      saveCheckpointFile(file, cp);
-    } finally {
-      lock.release();
-    }
+    replaceModelFile(file, cp);
     this.modelSaved.fire(file);
     this.setState({ kind: 'ready', bpc: (await this.readModel()) ?? null });
     return true;

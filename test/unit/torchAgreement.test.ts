@@ -165,6 +165,7 @@ model.save(sys.argv[1], m, list("abcdefghijk"), training, opt)
       assert.ok(!first.cancelled && first.step > 0 && first.heldoutBpc !== null && first.files === 8);
       assert.deepEqual([...new Set(notes.map((n) => n.type))], ['didReadCorpus', 'didProgress', 'didEvaluate', 'didSave']);
       assert.equal(loadCheckpointFile(file).training.step, first.step);
+      assert.deepEqual(fs.readdirSync(path.dirname(file)), ['model.cellscope'], 'no lock and no copy of the corpus left behind');
       notes.length = 0;
       const second = await trainer.train(job(file));
       assert.ok(second.step > first.step);
