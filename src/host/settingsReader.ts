@@ -12,13 +12,16 @@ const split = (key: SettingKey) => [key.slice(0, key.lastIndexOf('.')), key.slic
 
 /** The current value of `key` (for the folder of `resource`, where settings differ by folder), typed and clamped. */
 export function readSetting<K extends SettingKey>(key: K, resource?: vscode.Uri): ReturnType<typeof settingValue<K>> {
-  const [section, name] = split(key), raw = vscode.workspace.getConfiguration(section, resource).get(name);
-  const problem = settingProblem(key, raw);
-  if (problem && !reported.has(`${key}=${JSON.stringify(raw)}`)) {
-    reported.add(`${key}=${JSON.stringify(raw)}`);
-    void vscode.window.showWarningMessage(`Cellscope: ${problem}`);
+  const [section, name] = split(key), raw = vscode.workspace.getConfiguration(section, resource).get(name), value = settingValue(key, raw);
+  // A usable value comes back as it is: only a replaced one (read on every keystroke, for completions) costs a report.
+  if (raw !== undefined && value !== raw) {
+    const seen = `${key}=${JSON.stringify(raw)}`, problem = settingProblem(key, raw);
+    if (problem && !reported.has(seen)) {
+      reported.add(seen);
+      void vscode.window.showWarningMessage(`Cellscope: ${problem}`);
+    }
   }
-  return settingValue(key, raw);
+  return value;
 }
 
 /** Sets `key` where its effective value comes from (a workspace setting wins over the user's, so a toggle writes there). */
