@@ -6,10 +6,9 @@
 // Installs what the reference needs when missing (Debian's python3-torch and OpenBLAS; the
 // Linux kernel subset into .cellscope/kernel), which needs root, as on CI.
 
-const { execFileSync } = require('node:child_process');
-const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
+const { root, ensureTorch, ensureKernelCorpus, run: sh } = require('./benchSetup');
 
 const { values: a } = parseArgs({
   options: {
@@ -18,27 +17,11 @@ const { values: a } = parseArgs({
     seconds: { type: 'string', default: '60' }, corpus: { type: 'string' },
   },
 });
-const root = path.resolve(__dirname, '..');
 const shared = path.resolve(root, '..', 'shared');
 const log = (line) => process.stderr.write(`bench:anchor: ${line}\n`);
-const sh = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-
-function ensureTorch() {
-  execFileSync('bash', [path.join(root, 'scripts', 'installTorch.sh')], { stdio: 'inherit' });
-}
-
-function ensureCorpus() {
-  if (a.corpus) return path.resolve(a.corpus);
-  const dir = path.join(root, '.cellscope', 'kernel');
-  if (!fs.existsSync(dir)) {
-    log(`extracting the Linux kernel subset into ${dir}`);
-    execFileSync('bash', [path.join(shared, 'corpus', 'linux.sh'), dir], { stdio: 'inherit' });
-  }
-  return dir;
-}
 
 ensureTorch();
-const corpus = ensureCorpus();
+const corpus = ensureKernelCorpus(a.corpus, log);
 const model = ['--hidden', a.hidden, '--layers', a.layers, '--batch', a.batch, '--steps', a.steps];
 const cellscope = {}, torch = {};
 for (const threads of ['1', '2']) {
