@@ -44,6 +44,9 @@ const engineStep = { ...common, entryPoints: ['src/engine/stepHelperThread.ts'],
 /** The activation panel's webview script, loaded by the webview from dist/activations.js. */
 const webview = { ...common, entryPoints: ['media/activations.ts'], outfile: 'dist/activations.js', platform: 'browser', format: 'iife', target: 'es2022', define: {}, banner: {} };
 
+/** The training dashboard's webview script, from dist/dashboard.js. */
+const dashboard = { ...webview, entryPoints: ['media/dashboard.ts'], outfile: 'dist/dashboard.js' };
+
 /** The command line: `bin` in package.json. */
 const cli = { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' };
 
@@ -103,7 +106,7 @@ async function buildSimdKernels(outFile = 'dist/simd.wasm', relaxed = false) {
 
 async function main() {
   fs.rmSync('dist', { recursive: true, force: true });
-  const bundles = [extension, trainWorker, trainShard, engineWorker, engineStep, webview, cli];
+  const bundles = [extension, trainWorker, trainShard, engineWorker, engineStep, webview, dashboard, cli];
   const assetPackages = copyAssets();
   if (watch) {
     await buildSimdBuilds();

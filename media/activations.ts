@@ -1,8 +1,9 @@
 // The activation panel's webview: the code coloured by one cell (red −1 … blue +1, as in
 // Karpathy, Johnson & Fei-Fei), a cell picker (named cells first, then any cell by layer and
 // index, and its gates), or by the model's surprise (bits per character, with the mean and the
-// ten most surprising places as links), the model's top-5 guesses on hover, and the
-// gate-saturation plots of the paper's Figure 3. It receives data only: code is written with
+// ten most surprising places as links), the model's top-5 guesses on hover, the cells found
+// for the editor's selection (with a threshold slider, and Find Similar's places as links), and
+// the gate-saturation plots of the paper's Figure 3. It receives data only: code is written with
 // textContent, never as HTML.
 // Bundled by esbuild.js as dist/activations.js; talks to the host only through `vscode`.
 
@@ -14,7 +15,7 @@ import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { NamedCell } from '../src/protocol/panelProtocol';
-import type { TraceKind } from '../src/protocol/engineProtocol';
+import { DEFAULT_THRESHOLD, type TraceKind } from '../src/protocol/engineProtocol';
 import type { CellRef } from '../src/protocol/engineProtocol';
 import type { HostToPanel, PanelToHost } from '../src/protocol/panelProtocol';
 import { meanBits, surprisingPlaces } from '../src/inspect/surprise';
@@ -46,6 +47,10 @@ window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
     $('message').textContent = m.text;
     $('code').replaceChildren();
     $('note').textContent = '';
+  } else if (m.type === 'showFound') {
+    showFound(m);
+  } else if (m.type === 'showSimilar') {
+    showSimilar(m);
   } else if (m.type === 'showCells') {
     shape = { layers: m.layers, hidden: m.hidden };
     cell = m.cell;
@@ -92,7 +97,9 @@ function showControls(named: NamedCell[]): void {
     if (value === SURPRISE) showSurprise();
     else pick({ ...cell, kind: value as TraceKind });
   });
-  $('controls').replaceChildren(select, el('vscode-label', { for: 'layer' }, 'Layer'), layer, el('vscode-label', { for: 'index' }, 'Cell'), index, kinds, legend());
+  const find = el('button', { id: 'find-cells', title: 'The cells that are on in the code selected in the editor' }, 'Find Cells for Selection');
+  find.addEventListener('click', () => post({ type: 'findCells', threshold: threshold() }));
+  $('controls').replaceChildren(select, el('vscode-label', { for: 'layer' }, 'Layer'), layer, el('vscode-label', { for: 'index' }, 'Cell'), index, kinds, legend(), find);
   syncControls();
 }
 
@@ -173,6 +180,61 @@ function showPlaces(m: Extract<HostToPanel, { type: 'showText' }>, chars: string
     list.append(item);
   }
   section.replaceChildren(el('p', { id: 'mean' }, `${meanBits(m.surprise).toFixed(2)} bits per character on average here, as completions see it (lower: the model expects it). The ten most surprising places:`), list);
+}
+
+const threshold = () => Number(($('found').querySelector('#threshold') as HTMLInputElement | null)?.value ?? DEFAULT_THRESHOLD);
+const kindLabel = (kind: TraceKind) => KINDS.find(([k]) => k === kind)![1];
+
+/** The cells found for the selection: each a link that colours the code by it, ticked ones for Find Similar. */
+function showFound(m: Extract<HostToPanel, { type: 'showFound' }>): void {
+  const section = $('found');
+  section.hidden = false;
+  const slider = el('input', { id: 'threshold', type: 'range', min: '0.05', max: '0.95', step: '0.05', value: String(m.threshold), 'aria-label': 'threshold ℓ' });
+  const shownValue = el('output', { for: 'threshold' }, m.threshold.toFixed(2));
+  slider.addEventListener('input', () => (shownValue.textContent = Number((slider as HTMLInputElement).value).toFixed(2)));
+  slider.addEventListener('change', () => post({ type: 'findCells', threshold: threshold() }));
+  const list = el('ol', { id: 'found-cells' });
+  m.cells.forEach((c, i) => {
+    const item = el('li'), tick = el('input', { type: 'checkbox', 'aria-label': `use L${c.layer + 1}#${c.index} in Find Similar` });
+    (tick as HTMLInputElement).checked = i < 3;
+    const link = el('a', { href: '#', class: 'cell' }, `L${c.layer + 1}#${c.index} ${kindLabel(c.kind)}${c.sign < 0 ? ', on where low' : ''}`);
+    link.addEventListener('click', (e) => {
+      e.preventDefault();
+      pick(c);
+    });
+    item.append(tick, ' ', link, el('span', {}, m.byKind ? ` AUC ${c.fit.toFixed(2)}, IoU ${c.iou.toFixed(2)}` : ` IoU ${c.local.toFixed(2)}`));
+    list.append(item);
+  });
+  const similar = el('button', { id: 'find-similar', title: 'Where the ticked cells are on together, in this file and in the workspace' }, 'Find Similar');
+  similar.addEventListener('click', () => {
+    const chosen = m.cells.filter((_, i) => (list.children[i].querySelector('input') as HTMLInputElement).checked);
+    post({ type: 'findSimilar', cells: chosen.map(({ layer, index, kind, sign }) => ({ layer, index, kind, sign })) });
+  });
+  const none = el('p', { id: 'no-cells' }, `No cell is on in the selection at ℓ = ${m.threshold.toFixed(2)}: lower the threshold.`);
+  section.replaceChildren(
+    el('h2', {}, m.title), el('p', { id: 'ranking' }, m.ranking),
+    el('label', { for: 'threshold' }, 'Threshold ℓ (a cell is on where its value, or its negative, is at least ℓ; gates read as 2g − 1) '), slider, ' ', shownValue,
+    ...(m.cells.length > 0 ? [list, similar] : [none]), el('div', { id: 'similar' }),
+  );
+}
+
+/** Where the chosen cells are on together: links to lines of this file and of the workspace's files. */
+function showSimilar(m: Extract<HostToPanel, { type: 'showSimilar' }>): void {
+  const lists = (['inFile', 'inWorkspace'] as const).map((where) => {
+    const list = el('ol', { id: `similar-${where}` });
+    m[where].forEach((place, index) => {
+      const link = el('a', { href: '#' }, `${place.label}: “${place.text.replace(/\s+/g, ' ').trim()}”, ${place.strength.toFixed(2)}`);
+      link.addEventListener('click', (e) => {
+        e.preventDefault();
+        post({ type: 'openPlace', list: where, index });
+      });
+      const item = el('li');
+      item.append(link);
+      list.append(item);
+    });
+    return list;
+  });
+  $('found').querySelector('#similar')?.replaceChildren(el('p', {}, m.status), el('h3', {}, 'In this file'), lists[0], el('h3', {}, "In the workspace's sample"), lists[1]);
 }
 
 $('code').addEventListener('mouseover', (e) => {

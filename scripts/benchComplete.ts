@@ -17,6 +17,7 @@ import type { CompletionOptions } from '../src/protocol/engineProtocol';
 import { loadCheckpointFile } from '../src/files/checkpointFile';
 import { readCorpus } from '../src/files/corpus';
 import { Rng } from '../src/util/rng';
+import { latencyFiles } from './latencyFiles';
 
 const ROOT = path.resolve(__dirname, '..');
 const KEYSTROKES = 40; // typed per latency scenario; the first is the cold one
@@ -50,15 +51,6 @@ async function main(): Promise<void> {
   await engine.dispose();
   const { config, training } = loadCheckpointFile(modelPath);
   console.log(JSON.stringify({ model: { path: a.model, hidden: config.hidden, layers: config.layers, step: training.step }, cache: options.cache, latency_ms: latency }));
-}
-
-/** A file of about 1 KB, and about 1 MB of kernel C (the largest files joined: no single one is that big). */
-function latencyFiles(texts: string[]): { small: string; large: string } {
-  const bySize = [...texts].sort((x, y) => x.length - y.length);
-  const small = bySize.find((t) => t.length >= 1000) ?? bySize[bySize.length - 1];
-  let large = '';
-  for (let i = bySize.length - 1; i >= 0 && large.length < 1 << 20; i--) large += bySize[i];
-  return { small, large: large.slice(0, large.lastIndexOf('\n', 1 << 20) + 1) };
 }
 
 /** The end of the line nearest the middle: where a user types on an existing line. */

@@ -8,13 +8,14 @@ import { ActivationPanel } from './inspect/activationPanel';
 import { workspaceFiles } from './host/workspaceFiles';
 import { ModelExchangeCommands } from './train/modelExchangeCommands';
 import { TrainingController } from './train/trainingController';
+import { TrainingDashboard } from './train/trainingDashboard';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Cellscope', { log: true });
   const training = new TrainingController(context, log);
   // The workspace's files complete the model only where Cellscope may read them (a trusted workspace).
   const engine = new EngineHost(context, log, () => (vscode.workspace.isTrusted ? workspaceFiles() : null));
-  context.subscriptions.push(log, training, engine, new CompletionProvider(engine), new ActivationPanel(context, engine, log), new ModelExchangeCommands(training, log));
+  context.subscriptions.push(log, training, engine, new CompletionProvider(engine), new ActivationPanel(context, engine, log), new ModelExchangeCommands(training, log), new TrainingDashboard(context, training));
   // The engine holds the latest model: the stored one now, each new checkpoint as training saves it.
   context.subscriptions.push(training.onDidSaveModel((file) => engine.load(file)));
   if (training.checkpointPath) void engine.load(training.checkpointPath);

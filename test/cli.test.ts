@@ -121,6 +121,46 @@ describe('cellscope CLI', function () {
     assert.match(refused.stderr, /no files in a language Cellscope can label/);
   });
 
+  it('cells --select: the cells on in a comment, ranked against every comment of the file, and where the best are on together', () => {
+    const file = path.join(PROJECT, 'src', 'list.c'), text = fs.readFileSync(file, 'utf8');
+    const start = text.indexOf(' a singly'), end = text.indexOf(' */');
+    const r = run('cells', model, file, '--select', `${start}:${end}`);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.deepEqual(out.kind, { kind: 'comment', instances: (text.match(/\/\*/g) ?? []).length });
+    assert.deepEqual(out.searched, ['cell', 'input', 'forget', 'output']);
+    assert.equal(out.threshold, 0.3);
+    assert.equal(out.cells.length, 20, 'every cell is ranked for a syntax kind: the best 20 shown');
+    out.cells.forEach((c: { layer: number; index: number; sign: number; fit: number; iou: number; local: number }, i: number) => {
+      assert.ok(c.layer === 1 && c.index < 16 && Math.abs(c.sign) === 1 && c.fit >= 0.5 && c.fit <= 1 && [c.iou, c.local].every((x) => x >= 0 && x <= 1));
+      if (i > 0) assert.ok(c.fit <= out.cells[i - 1].fit, 'best first');
+    });
+    for (const place of out.similar) {
+      assert.ok(text.startsWith(place.text, place.offset), `${place.text} at ${place.offset}`);
+      assert.equal(place.line, text.slice(0, place.offset).split('\n').length);
+      assert.ok(place.offset + place.text.length <= start || place.offset >= end, 'not the selection itself');
+    }
+    const higher = JSON.parse(run('cells', model, file, '--select', `${start}:${end}`, '--threshold', '0.9').stdout);
+    assert.equal(higher.threshold, 0.9);
+    assert.deepEqual(higher.cells.map((c: { fit: number }) => c.fit), out.cells.map((c: { fit: number }) => c.fit), 'the AUC needs no threshold');
+    assert.notDeepEqual(higher.cells.map((c: { iou: number }) => c.iou), out.cells.map((c: { iou: number }) => c.iou), 'what is on does');
+  });
+
+  it('surprise: the mean bits per character and the most surprising places of a file, with their lines', () => {
+    const file = path.join(PROJECT, 'src', 'list.c'), text = fs.readFileSync(file, 'utf8');
+    const r = run('surprise', model, file, '--places', '5');
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.chars, [...text].length);
+    assert.ok(out.bpc > 0.5 && out.bpc < 8, String(out.bpc));
+    assert.equal(out.places.length, 5);
+    out.places.forEach((p: { offset: number; line: number; column: number; char: string; bits: number }, i: number) => {
+      assert.equal(p.char, text[p.offset]);
+      assert.deepEqual([p.line, p.column], [text.slice(0, p.offset).split('\n').length, p.offset - text.lastIndexOf('\n', p.offset - 1)]);
+      assert.ok(p.bits > out.bpc && (i === 0 || p.bits <= out.places[i - 1].bits));
+    });
+  });
+
   it('export and import: a model to safetensors and back, bit for bit', () => {
     const out = path.join(dir, 'c.safetensors'), back = path.join(dir, 'back.model');
     const r = run('export', model, out, '--with-optimizer');
@@ -260,6 +300,16 @@ describe('cellscope CLI', function () {
       refused(run('import', out, '--out', target), new RegExp(`d\\.safetensors: its data end at byte ${whole.length}, the file at ${whole.length - 100}; it is not a safetensors file Cellscope can read\\.`));
       assert.deepEqual(fs.readFileSync(target), fs.readFileSync(model));
       refused(run('export', model, path.join(dir, 'x.bin')), /writes a \.safetensors file/);
+    });
+
+    it('cells --select and surprise: a selection outside the file, a missing or special file', () => {
+      const file = path.join(PROJECT, 'src', 'list.c'), length = fs.readFileSync(file, 'utf8').length;
+      refused(run('cells', model, file, '--select', `10:${length + 1}`), new RegExp(`--select takes START:END, UTF-16 offsets with START < END <= ${length}`));
+      refused(run('cells', model, file, '--select', '5:5'), /--select takes START:END/);
+      refused(run('cells', model, file, '--select', '5-9'), /got "5-9"/);
+      refused(run('surprise', model, '/no/such/file.c'), /cannot read the file \/no\/such\/file\.c: no such file/);
+      refused(runWith({ timeout: 10_000 }, 'surprise', model, '/dev/zero'), /cannot read the file \/dev\/zero: not a regular file/);
+      refused(run('cells', model, PROJECT, '--select', '0:4'), /cannot read the file .*cproject: a folder, not a file/);
     });
 
     it('a mistyped flag or number', () => {

@@ -138,10 +138,11 @@ def main():
             if rank == 0:
                 bpc = heldout_bpc(m, heldout, vocabulary, device)
                 train_bpc = sum(window) / len(window)
-                point = {"step": training["step"], "seconds": round(seconds, 4), "trainBpc": round(train_bpc, 4), "heldoutBpc": None if bpc is None else round(bpc, 4)}
+                speed = round((training["charsSeen"] - chars_before) / max(elapsed, 1e-9))  # this run's, so far
+                point = {"step": training["step"], "seconds": round(seconds, 4), "trainBpc": round(train_bpc, 4), "heldoutBpc": None if bpc is None else round(bpc, 4), "charsPerSecond": speed}
                 training["history"].append(point)
                 charlstm.save(a.out, m, vocabulary, {**training, "seconds": seconds}, opt)  # whole before it is announced
-                print(json.dumps({**point, "chars_per_s": round((training["charsSeen"] - chars_before) / max(elapsed, 1e-9))}), flush=True)
+                print(json.dumps({**point, "chars_per_s": speed}), flush=True)
             window, evaluating = [], evaluating + time.time() - evaluation_started
         if done:
             break

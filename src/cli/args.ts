@@ -2,6 +2,7 @@
 // UsageError with one sentence that says what to type instead.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { FileRefusal, readRegularFile } from '../files/regularFile';
 import { UserError } from '../util/userError';
 
 export class UsageError extends UserError {
@@ -43,4 +44,17 @@ export function numberFlag(p: Parsed, name: string, fallback: number, min: numbe
 export function stringFlag(p: Parsed, name: string): string | undefined {
   const raw = p.values[name];
   return typeof raw === 'string' ? raw : undefined;
+}
+
+// A text file named on the command line is read up to this size.
+const MAX_TEXT_BYTES = 64 * 2 ** 20;
+
+/** The UTF-8 text of a file named on the command line (`what`: "the prefix file"). */
+export function readTextArgument(file: string, what: string): string {
+  try {
+    return readRegularFile(file, MAX_TEXT_BYTES).toString('utf8');
+  } catch (err) {
+    if (err instanceof FileRefusal) throw new UsageError(`cannot read ${what} ${file}: ${err.reason}.`);
+    throw err;
+  }
 }

@@ -1,7 +1,6 @@
 // `cellscope complete MODEL --prefix-file F`: the best continuations of F's text by beam
 // search, best first, as JSON.
 
-import * as fs from 'node:fs';
 import { beamSearch, runToMaxChars } from '../complete/beamSearch';
 import { CountedSpan, idsBefore } from '../complete/documentCounts';
 import { readContext } from '../model/inference';
@@ -11,7 +10,7 @@ import { suggestionEnd } from '../complete/lineBoundary';
 import { Arena } from '../model/arena';
 import { modelFromCheckpoint } from '../model/model';
 import { loadCheckpointFile } from '../files/checkpointFile';
-import { numberFlag, parse, stringFlag, UsageError } from './args';
+import { numberFlag, parse, readTextArgument, stringFlag, UsageError } from './args';
 
 // The model's memory is far shorter than this; reading more context only costs time.
 export const CONTEXT_CHARS = 4000;
@@ -27,12 +26,7 @@ export function completeCommand(args: string[], simd: Uint8Array | undefined): v
   }, ['MODEL']);
   const file = stringFlag(p, 'prefix-file') ?? (() => { throw new UsageError('cellscope complete needs --prefix-file F, the text to continue.'); })();
   const width = numberFlag(p, 'beam', 7, 1, 64), maxChars = numberFlag(p, 'max', 80, 1, 10_000);
-  let prefix: string;
-  try {
-    prefix = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read the prefix file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`);
-  }
+  const prefix = readTextArgument(file, 'the prefix file');
   const model = modelFromCheckpoint(loadCheckpointFile(p.positionals[0]), Arena.create(simd));
   const context = [...prefix].slice(-CONTEXT_CHARS).join('') || '\n';
   const document = new CountedSpan(new NgramCounts(DOCUMENT_COUNTS_LOG2), model.vocabulary);

@@ -14,6 +14,7 @@ import { EXPORT_HELP, exportCommand } from './exportCommand';
 import { IMPORT_HELP, importCommand } from './importCommand';
 import { SAMPLE_HELP, sampleCommand } from './sampleCommand';
 import { SCORE_HELP, scoreCommand } from './scoreCommand';
+import { SURPRISE_HELP, surpriseCommand } from './surpriseCommand';
 import { TRAIN_HELP, trainCommand } from './trainCommand';
 
 const COMMANDS: Record<string, { help: string; run: (args: string[], simd: Uint8Array | undefined) => void | Promise<void> }> = {
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[], simd: Uint8
   complete: { help: COMPLETE_HELP, run: completeCommand },
   score: { help: SCORE_HELP, run: scoreCommand },
   cells: { help: CELLS_HELP, run: cellsCommand },
+  surprise: { help: SURPRISE_HELP, run: surpriseCommand },
   bench: { help: BENCH_HELP, run: benchCommand },
   export: { help: EXPORT_HELP, run: exportCommand },
   import: { help: IMPORT_HELP, run: importCommand },

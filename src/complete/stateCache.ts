@@ -9,7 +9,7 @@
 // (the model's memory is far shorter): reading then starts afresh within reach, so the first
 // request in a 1 MB file costs no more than in a small one.
 
-import { readContext, type LstmState } from '../model/inference';
+import { documentStart, readContext, type LstmState } from '../model/inference';
 import type { Model } from '../model/model';
 
 /** The state after reading a document's text up to `offset`, and the logits it predicts. */
@@ -36,7 +36,7 @@ export class StateCache {
   private readonly start: Mark;
 
   constructor(private readonly model: Model, private readonly maxContext = MAX_CONTEXT) {
-    const { state, logits } = readContext(model, model.vocabulary.encode('\n'));
+    const { state, logits } = documentStart(model);
     this.start = { offset: 0, state, logits };
   }
 

@@ -5,8 +5,8 @@
 import type { Worker } from 'node:worker_threads';
 import type { CellDiscovery } from '../protocol/engineProtocol';
 import {
-  ENGINE_PROTOCOL_VERSION, type CompletionRequest, type EngineErrorCode, type EngineReplies, type HostToEngine, type InspectRequest,
-  type InspectResult, type ModelInfo, type Suggestion, type TextChange,
+  ENGINE_PROTOCOL_VERSION, type CompletionRequest, type EngineErrorCode, type EngineReplies, type FoundCells, type HostToEngine, type InspectRequest,
+  type InspectResult, type ModelInfo, type SelectionRequest, type SignedCell, type SimilarPlaces, type Suggestion, type TextChange,
 } from '../protocol/engineProtocol';
 import type { FileSelection } from '../protocol/trainProtocol';
 import { WorkerClient, type RequestFields } from '../protocol/workerClient';
@@ -36,6 +36,16 @@ export class EngineClient {
   /** The model's cells ranked against syntax labels on the workspace's code. */
   discoverCells(request: FileSelection, signal?: AbortSignal): Promise<CellDiscovery> {
     return this.request('discoverCells', { request }, signal);
+  }
+
+  /** The cells on in a selection of a mirrored document, best first. */
+  findCells(request: SelectionRequest, signal?: AbortSignal): Promise<FoundCells> {
+    return this.request('findCells', { request }, signal);
+  }
+
+  /** Where `request.cells` are on together, in the document and in the workspace's sample. */
+  findSimilar(request: SelectionRequest & { cells: SignedCell[]; workspace: FileSelection | null }, signal?: AbortSignal): Promise<SimilarPlaces> {
+    return this.request('findSimilar', { request }, signal);
   }
 
   didOpen(uri: string, version: number, text: string): void {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import type { CellDiscovery, CellRef, CompletionOptions, InspectResult, ModelInfo, Suggestion, TextChange } from '../protocol/engineProtocol';
+import type { CellDiscovery, CellRef, CompletionOptions, FoundCells, InspectResult, ModelInfo, SignedCell, SimilarPlaces, Suggestion, TextChange } from '../protocol/engineProtocol';
 import type { FileSelection } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { EngineClient } from './engineClient';
@@ -67,10 +67,20 @@ export class EngineHost implements vscode.Disposable {
     return this.cancellable(token, async (signal) => (await this.client()).discoverCells(request, signal));
   }
 
+  /** The cells on in `selection` of `document`; undefined when stale; throws what failed (a file too long to search) for the caller to show. */
+  findCells(document: vscode.TextDocument, { start, end, threshold }: { start: number; end: number; threshold: number }, token: vscode.CancellationToken): Promise<FoundCells | undefined> {
+    return this.onDocument(document, token, 'finding cells', (engine, doc, signal) => engine.findCells({ ...doc, start, end, threshold, languageId: document.languageId }, signal), true);
+  }
+
+  /** Where `cells` are on together in `document` and in the workspace's sample; throws what failed. */
+  findSimilar(document: vscode.TextDocument, { start, end, threshold }: { start: number; end: number; threshold: number }, cells: SignedCell[], token: vscode.CancellationToken): Promise<SimilarPlaces | undefined> {
+    return this.onDocument(document, token, 'finding similar places', (engine, doc, signal) => engine.findSimilar({ ...doc, start, end, threshold, languageId: document.languageId, cells, workspace: this.workspace() }, signal), true);
+  }
+
   /** Sends a request about `document`, mirroring it first if the engine does not have this version (and once more if the mirror proves out of step). */
   private async onDocument<T>(
     document: vscode.TextDocument, token: vscode.CancellationToken, what: string,
-    send: (engine: EngineClient, doc: { uri: string; version: number; length: number }, signal: AbortSignal) => Promise<T>,
+    send: (engine: EngineClient, doc: { uri: string; version: number; length: number }, signal: AbortSignal) => Promise<T>, rethrow = false,
   ): Promise<T | undefined> {
     try {
       return await this.cancellable(token, async (signal) => {
@@ -92,6 +102,7 @@ export class EngineHost implements vscode.Disposable {
       });
     } catch (err) {
       this.log.error(`${what} failed in ${document.uri.fsPath}: ${(err as Error).message}`);
+      if (rethrow) throw err;
       return undefined;
     }
   }

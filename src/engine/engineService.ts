@@ -9,7 +9,10 @@ import { suggest } from '../complete/suggest';
 import { discoverCells, discoveryFiles, DISCOVERY_CHARS } from '../inspect/cellDiscovery';
 import type { CellDiscovery } from '../protocol/engineProtocol';
 import { SyntaxLabeler, type SyntaxAssets } from '../inspect/syntaxLabels';
-import { cellValues, gateSaturation, traceText, type Trace, type TraceCache } from '../inspect/trace';
+import { cellValues, gateSaturation, traceText, type CellStates, type Trace, type TraceCache } from '../inspect/trace';
+import { documentStates, findSelectionCells, similarPlaces, type Place, type Span } from '../inspect/selectionCells';
+import { languageOfId } from '../inspect/languages';
+import { codePointIndex, lineAndColumn, unitOffsets } from '../inspect/textPositions';
 import { Mixture } from '../model/mixture';
 import { DocumentCache } from '../complete/documentCache';
 import { idsBefore, workspaceCounts } from '../complete/documentCounts';
@@ -20,8 +23,8 @@ import { Arena } from '../model/arena';
 import { modelFromCheckpoint, type Model } from '../model/model';
 import { Vocabulary } from '../model/vocabulary';
 import {
-  HOST_TO_ENGINE, type CancelFlag, type CompletionRequest, type EngineErrorCode, type EngineReplyValue, type EngineToHost, type HostToEngine, type InspectRequest,
-  type InspectResult, type ModelInfo, type Suggestion,
+  HOST_TO_ENGINE, type CancelFlag, type CompletionRequest, type EngineErrorCode, type EngineReplyValue, type EngineToHost, type FoundCells, type HostToEngine, type InspectRequest,
+  type InspectResult, type ModelInfo, type SelectionRequest, type SignedCell, type SimilarPlace, type SimilarPlaces, type Suggestion,
 } from '../protocol/engineProtocol';
 import { messageProblem, requestId } from '../protocol/messageShape';
 import type { FileSelection } from '../protocol/trainProtocol';
@@ -31,6 +34,10 @@ import { CorpusError, readCorpus } from '../files/corpus';
 import { DocumentMirror } from './documentMirror';
 import { StepHelper } from './stepHelper';
 
+// Places listed at most, in the document and in the workspace; each shows its first characters.
+const PLACES = 20;
+const SNIPPET_CHARS = 60;
+
 interface LoadedModel {
   model: Model; // in its own arena, disposed when the model is replaced
   helper: StepHelper | undefined; // sharing its beam steps
@@ -39,6 +46,8 @@ interface LoadedModel {
   workspace: string; // the file selection the workspace level was read from (JSON)
   info: ModelInfo;
   traced?: { uri: string; version: number; start: number; end: number; cache: boolean; trace: Trace; saturation: Float32Array }; // the last stretch inspected
+  searched?: { uri: string; version: number; states: CellStates; offsets: Uint32Array }; // the last document searched for cells, whole
+  sample?: { workspace: string; files: { file: string; text: string; states: CellStates; offsets: Uint32Array }[] }; // the workspace's sample, as searched
 }
 
 export class EngineService {
@@ -69,6 +78,10 @@ export class EngineService {
         return void this.answer(message.id, message.cancelled, (stale) => this.inspect(message.request, stale));
       case 'discoverCells':
         return void this.answer(message.id, message.cancelled, (stale) => this.discover(message.request, stale));
+      case 'findCells':
+        return void this.answer(message.id, message.cancelled, (stale) => this.findCells(message.request, stale));
+      case 'findSimilar':
+        return void this.answer(message.id, message.cancelled, (stale) => this.findSimilar(message.request, stale));
       case 'didOpen': {
         const previous = this.docs.get(message.uri)?.text;
         this.docs.open(message.uri, message.version, message.text);
@@ -201,6 +214,76 @@ export class EngineService {
     if (!found) throw new WorkerError('cancelled', 'cancelled');
     fs.writeFileSync(cacheFile, JSON.stringify({ step: info.step, ...found }));
     return found;
+  }
+
+  /** The cells on in a selection, ranked against the selection's syntax kind when it is one. */
+  private async findCells(request: SelectionRequest, stale: () => boolean): Promise<FoundCells> {
+    const labeler = await (this.labeler ??= SyntaxLabeler.create(this.assets)); // first: see discover()
+    const text = this.document(request), { states, selection } = this.searchedSelection(request, text, stale);
+    const language = languageOfId(request.languageId);
+    const kind = language && (await labeler.selectionKind(text, language, request.start, request.end));
+    if (stale()) throw new WorkerError('cancelled', 'cancelled');
+    return {
+      cells: findSelectionCells(states, selection, request.threshold, kind?.mask), kind: kind ? { kind: kind.kind, instances: kind.instances } : null, searched: [...states.kinds], chars: states.steps,
+    };
+  }
+
+  /** Where the chosen cells are on together: in the document (not in the selection) and in the workspace's sample. */
+  private async findSimilar(request: SelectionRequest & { cells: SignedCell[]; workspace: FileSelection | null }, stale: () => boolean): Promise<SimilarPlaces> {
+    const loaded = this.model(), text = this.document(request), { states, selection, offsets } = this.searchedSelection(request, text, stale);
+    const { layers, hidden } = loaded.model.config;
+    const missing = request.cells.find((c) => c.layer >= layers || c.index >= hidden || !states.kinds.includes(c.kind));
+    if (missing) throw new WorkerError(`This search has no cell L${missing.layer + 1}#${missing.index} ${missing.kind}: the model has ${layers} layers of ${hidden} cells, and it kept ${states.kinds.join(', ')}.`, 'failed');
+    const place = (file: string | null, fileText: string, at: Uint32Array, p: Place): SimilarPlace => {
+      const offset = at[p.start];
+      return { file, offset, line: lineAndColumn(fileText, offset).line - 1, text: fileText.slice(offset, at[p.end]).slice(0, SNIPPET_CHARS), strength: p.strength };
+    };
+    const inFile = similarPlaces(states, request.cells, request.threshold, PLACES, selection).map((p) => place(null, text, offsets, p));
+    const sample = await this.workspaceSample(loaded, request.workspace, stale);
+    const inWorkspace = sample.flatMap((f) => similarPlaces(f.states, request.cells, request.threshold, PLACES).map((p) => place(f.file, f.text, f.offsets, p)))
+      .sort((a, b) => b.strength - a.strength).slice(0, PLACES);
+    return { inFile, inWorkspace, sampleFiles: sample.length };
+  }
+
+  /** The document's states, traced whole once for its version, and the selection in code points. */
+  private searchedSelection(request: SelectionRequest, text: string, stale: () => boolean): { states: CellStates; offsets: Uint32Array; selection: Span } {
+    const loaded = this.model(), { uri, version, start, end } = request;
+    if (!(start < end && end <= text.length)) throw new WorkerError(`The selection ${start}–${end} is empty or not inside ${uri} (${text.length} characters).`, 'failed');
+    if (loaded.searched?.uri !== uri || loaded.searched.version !== version) {
+      loaded.searched = undefined; // its memory first: a 1 MB file's states take hundreds of MB
+      const states = documentStates(loaded.model, text, stale);
+      if (!states) throw new WorkerError('cancelled', 'cancelled');
+      loaded.searched = { uri, version, states, offsets: unitOffsets(text) };
+    }
+    const { states, offsets } = loaded.searched;
+    return { states, offsets, selection: { start: codePointIndex(offsets, start), end: codePointIndex(offsets, end) } };
+  }
+
+  /** Discovery's sample of the workspace's files, traced once per model and file selection. */
+  private async workspaceSample(loaded: LoadedModel, workspace: FileSelection | null, stale: () => boolean): Promise<NonNullable<LoadedModel['sample']>['files']> {
+    const key = JSON.stringify(workspace);
+    if (!workspace || workspace.folders.length === 0) return [];
+    if (loaded.sample?.workspace !== key) {
+      let corpus;
+      try {
+        corpus = await readCorpus(workspace.folders);
+      } catch (err) {
+        if (err instanceof CorpusError) return []; // no usable files: nothing to search there
+        throw err;
+      }
+      const files: NonNullable<LoadedModel['sample']>['files'] = [];
+      let chars = 0;
+      for (const f of discoveryFiles(corpus.files)) {
+        if (chars >= DISCOVERY_CHARS) break;
+        const text = [...f.text].slice(0, DISCOVERY_CHARS - chars).join('');
+        const states = documentStates(loaded.model, text, stale);
+        if (!states) throw new WorkerError('cancelled', 'cancelled');
+        files.push({ file: f.file, text, states, offsets: unitOffsets(text) });
+        chars += states.steps;
+      }
+      loaded.sample = { workspace: key, files };
+    }
+    return loaded.sample.files;
   }
 
   private model(): LoadedModel {

@@ -50,6 +50,7 @@ const GITIGNORE_MAX_BYTES = 512_000;
 
 export interface CorpusFile {
   path: string; // relative to the corpus root, '/'-separated
+  file: string; // absolute, to open it
   text: string;
   heldOut: boolean;
 }
@@ -136,7 +137,7 @@ export async function readCorpus(roots: string | (string | CorpusFolder)[], opti
     }
     if (!valid) skipped.invalidUtf8++; // counted only for files that are used
     const id = prefix + rel;
-    files.push({ path: id, text, heldOut: isHeldOut(id) });
+    files.push({ path: id, file: full, text, heldOut: isHeldOut(id) });
   };
 
   // Each .gitignore applies to paths relative to its own folder; one that is not a regular file

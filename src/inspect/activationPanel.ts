@@ -1,19 +1,19 @@
-// The VS Code adapter for the activation panel: the Show Activations command, a webview beside
-// the editor that follows the active editor and its edits, cell discovery with progress, and
-// the messages to and from media/activations.ts. Tracing and discovery run in the engine
-// worker; this file relays.
+// The VS Code adapter for the activation panel: the Show Activations and Find Cells for
+// Selection commands, a webview beside the editor that follows the active editor and its
+// edits, cell discovery and searches with progress, and the messages to and from
+// media/activations.ts. Tracing, discovery and searching run in the engine worker; this file relays.
 
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { EngineHost } from '../engine/engineHost';
-import type { CellRef } from '../protocol/engineProtocol';
+import { DEFAULT_THRESHOLD, type CellRef, type SignedCell, type SimilarPlace, type SimilarPlaces } from '../protocol/engineProtocol';
 import { messageProblem } from '../protocol/messageShape';
 import { PANEL_TO_HOST, type HostToPanel, type PanelToHost } from '../protocol/panelProtocol';
 import { readSetting } from '../host/settingsReader';
 import { workspaceFiles } from '../host/workspaceFiles';
 import { describeCell, namedCells } from './cellScores';
-import type { NamedCell } from '../protocol/panelProtocol';
-import { chooseStretch, looksBinary, MAX_PANEL_CHARS, panelHtml } from './panelView';
+import type { NamedCell, PlaceLink } from '../protocol/panelProtocol';
+import { openWebviewPanel } from '../host/webviewPanel';
+import { chooseStretch, looksBinary, MAX_PANEL_CHARS, PANEL_BODY } from './panelView';
 
 // Edits are followed once typing pauses this long.
 const EDIT_DEBOUNCE_MS = 400;
@@ -26,9 +26,13 @@ export class ActivationPanel implements vscode.Disposable {
   private named: NamedCell[] = [];
   private rendering: vscode.CancellationTokenSource | undefined;
   private editTimer: NodeJS.Timeout | undefined;
+  private search: { document: vscode.TextDocument; start: number; end: number; threshold: number } | undefined; // the selection cells were found for
+  private found: Extract<HostToPanel, { type: 'showFound' }> | undefined; // the cells last listed
+  private places: SimilarPlaces | undefined; // the places last listed
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly engine: EngineHost, private readonly log: vscode.LogOutputChannel) {
     this.own(vscode.commands.registerCommand('cellscope.showActivations', () => this.show()));
+    this.own(vscode.commands.registerCommand('cellscope.findCellsForSelection', () => this.findCells(this.search?.threshold ?? DEFAULT_THRESHOLD)));
     this.own(vscode.window.onDidChangeActiveTextEditor((editor) => editor && this.follow(editor)));
     this.own(vscode.workspace.onDidChangeTextDocument((e) => {
       if (!this.panel || e.document !== this.editor?.document) return;
@@ -42,20 +46,15 @@ export class ActivationPanel implements vscode.Disposable {
   show(): void {
     this.editor = vscode.window.activeTextEditor ?? this.editor;
     if (this.panel) return this.panel.reveal(vscode.ViewColumn.Beside, true);
-    const media = vscode.Uri.joinPath(this.context.extensionUri, 'media'), dist = vscode.Uri.joinPath(this.context.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel('cellscope.activations', 'Cellscope Activations', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true, localResourceRoots: [media, dist],
+    const panel = openWebviewPanel(this.context, {
+      viewType: 'cellscope.activations', title: 'Cellscope Activations', script: 'dist/activations.js', styles: ['dist/codicons/codicon.css', 'media/activations.css'], body: PANEL_BODY,
     });
     this.panel = panel;
-    const uri = (...parts: string[]) => panel.webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, ...parts)).toString();
-    panel.webview.html = panelHtml({
-      cspSource: panel.webview.cspSource, nonce: randomBytes(16).toString('base64'),
-      script: uri('dist', 'activations.js'), style: uri('media', 'activations.css'), codicons: uri('dist', 'codicons', 'codicon.css'),
-    });
     // The webview is untrusted: a message of another shape is dropped.
     panel.webview.onDidReceiveMessage((m: unknown) => messageProblem(PANEL_TO_HOST, m) === null && this.onMessage(m as PanelToHost), undefined, this.disposables);
     panel.onDidDispose(() => {
       this.panel = undefined;
+      this.found = undefined;
       this.rendering?.cancel();
     }, undefined, this.disposables);
   }
@@ -63,16 +62,77 @@ export class ActivationPanel implements vscode.Disposable {
   private async onMessage(m: PanelToHost): Promise<void> {
     switch (m.type) {
       case 'ready':
+        if (this.found) this.post(this.found); // a search that ended before the webview listened
         await this.discover();
         return this.render();
       case 'pickCell':
         this.cell = m.cell;
         return this.render();
-      case 'reveal': {
-        if (!this.editor) return;
-        const position = this.editor.document.positionAt(m.offset);
-        await vscode.window.showTextDocument(this.editor.document, { viewColumn: this.editor.viewColumn, selection: new vscode.Range(position, position) });
+      case 'reveal':
+        return this.reveal(m.offset);
+      case 'findCells':
+        return this.findCells(m.threshold);
+      case 'findSimilar':
+        return this.findSimilar(m.cells);
+      case 'openPlace': {
+        const place = this.places?.[m.list][m.index];
+        if (!place) return;
+        if (place.file === null) return this.reveal(place.offset);
+        const document = await vscode.workspace.openTextDocument(vscode.Uri.file(place.file));
+        const position = document.positionAt(place.offset);
+        await vscode.window.showTextDocument(document, { viewColumn: this.editor?.viewColumn ?? vscode.ViewColumn.One, selection: new vscode.Range(position, position) });
       }
+    }
+  }
+
+  private async reveal(offset: number): Promise<void> {
+    if (!this.editor) return;
+    const position = this.editor.document.positionAt(offset);
+    await vscode.window.showTextDocument(this.editor.document, { viewColumn: this.editor.viewColumn, selection: new vscode.Range(position, position) });
+  }
+
+  /** Finds the cells on in the editor's selection (or, when it has none, the last one searched) at threshold ℓ, and lists them in the panel. */
+  private async findCells(threshold: number): Promise<void> {
+    const editor = vscode.window.activeTextEditor ?? this.editor;
+    const selection = editor && !editor.selection.isEmpty
+      ? { document: editor.document, start: editor.document.offsetAt(editor.selection.start), end: editor.document.offsetAt(editor.selection.end), threshold }
+      : this.search && { ...this.search, threshold };
+    if (!selection) return void vscode.window.showWarningMessage('Select some code in an editor first: Cellscope then finds the cells that are on in it.');
+    if (!this.engine.model) return void vscode.window.showWarningMessage('Cellscope has no model of this workspace yet: run "Cellscope: Train on Workspace" first.');
+    this.search = selection;
+    if (editor && editor.document === selection.document) this.editor = editor;
+    this.show();
+    const fileName = vscode.workspace.asRelativePath(selection.document.uri);
+    const found = await this.withProgress(`Cellscope: finding the cells for the selection in ${fileName}`, (token) => this.engine.findCells(selection.document, selection, token));
+    if (!found) return;
+    const [from, to] = [selection.start, selection.end].map((o) => selection.document.positionAt(o).line + 1);
+    const kept = found.searched.length < 4 ? ` (tanh(c) only: the gates of ${found.chars.toLocaleString('en')} characters would not fit in memory)` : '';
+    const ranking = found.kind
+      ? `The selection is a ${found.kind.kind}: every cell ranked by how well it tells the ${found.kind.instances} of them in ${fileName} from the rest (ROC AUC), with the intersection over union of where it is on and where they are${kept}.`
+      : `The selection is no syntax kind: the cells on in it ranked by how well they are on over it and off around it (intersection over union, within as much again on either side)${kept}.`;
+    this.found = { type: 'showFound', title: `Cells for lines ${from}${to > from ? `–${to}` : ''} of ${fileName}`, ranking, threshold, cells: found.cells, byKind: found.kind !== null };
+    this.post(this.found);
+  }
+
+  /** Lists the places where `cells` are on together, in the file and in the workspace's sample. */
+  private async findSimilar(cells: SignedCell[]): Promise<void> {
+    const search = this.search;
+    if (!search || cells.length === 0) return;
+    const places = await this.withProgress('Cellscope: finding where the cells are on together', (token) => this.engine.findSimilar(search.document, search, cells, token));
+    if (!places) return;
+    this.places = places;
+    const link = (p: SimilarPlace): PlaceLink => ({ label: p.file === null ? `line ${p.line + 1}` : `${vscode.workspace.asRelativePath(p.file)}:${p.line + 1}`, text: p.text, strength: p.strength });
+    const status = `${places.inFile.length} places in the file, ${places.inWorkspace.length} in ${places.sampleFiles} files of the workspace's sample, strongest first.`;
+    this.post({ type: 'showSimilar', inFile: places.inFile.map(link), inWorkspace: places.inWorkspace.map(link), status });
+  }
+
+  /** Runs an engine search with a cancellable notification; shows what failed, and gives undefined then or when cancelled. */
+  private async withProgress<T>(title: string, work: (token: vscode.CancellationToken) => Promise<T | undefined>): Promise<T | undefined> {
+    try {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => work(token));
+    } catch (err) {
+      void vscode.window.showErrorMessage(`${title} failed: ${(err as Error).message}`);
+      return undefined;
     }
   }
 

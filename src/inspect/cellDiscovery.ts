@@ -3,7 +3,7 @@
 // from a new document's state, in order, until the sample holds `maxChars` characters.
 // Pure but for the labeler's grammar files: the engine worker and the CLI both call it.
 
-import { readContext } from '../model/inference';
+import { documentStart } from '../model/inference';
 import type { Model } from '../model/model';
 import type { CellDiscovery } from '../protocol/engineProtocol';
 import { scoreCells, type TraceValues } from './cellScores';
@@ -17,11 +17,11 @@ import { traceText } from './trace';
 export const DISCOVERY_CHARS = 60_000;
 
 /** The files discovery reads: those with a grammar, held-out ones (unseen in training) first. */
-export function discoveryFiles(files: { path: string; text: string; heldOut: boolean }[]): { text: string; language: SyntaxLanguage }[] {
+export function discoveryFiles(files: { path: string; file: string; text: string; heldOut: boolean }[]): { file: string; text: string; language: SyntaxLanguage }[] {
   return [...files.filter((f) => f.heldOut), ...files.filter((f) => !f.heldOut)]
     .flatMap((f) => {
       const language = languageOfPath(f.path);
-      return language ? [{ text: f.text, language }] : [];
+      return language ? [{ file: f.file, text: f.text, language }] : [];
     });
 }
 
@@ -29,7 +29,7 @@ export function discoveryFiles(files: { path: string; text: string; heldOut: boo
 export async function discoverCells(
   model: Model, labeler: SyntaxLabeler, files: { text: string; language: SyntaxLanguage }[], maxChars: number, shouldStop = () => false,
 ): Promise<CellDiscovery | undefined> {
-  const start = readContext(model, model.vocabulary.encode('\n'));
+  const start = documentStart(model);
   const traces: TraceValues[] = [], labels: CharacterLabels[] = [];
   let chars = 0;
   for (const file of files) {

@@ -52,6 +52,34 @@ export class SyntaxLabeler {
     return toCodePoints(text, diff);
   }
 
+  /**
+   * What syntax kind the selection [start, end) (UTF-16 offsets) is an instance of: the smallest
+   * named node around it, when the selection covers at least half of it or it is a token (a
+   * comment, a string's text), a larger node told apart by its parent's kind; with every instance of that kind in
+   * `text` marked (T: one per code point). Undefined when the selection is no such node.
+   */
+  async selectionKind(text: string, language: SyntaxLanguage, start: number, end: number): Promise<{ kind: string; instances: number; mask: Uint8Array } | undefined> {
+    const { language: grammar } = await this.grammar(language);
+    this.parser.setLanguage(grammar);
+    const tree = this.parser.parse(text);
+    if (!tree) throw new Error(`tree-sitter could not parse the text as ${language}`);
+    try {
+      const node = tree.rootNode.namedDescendantForIndex(start, Math.max(start, end - 1));
+      if (!node || node.id === tree.rootNode.id || (node.namedChildCount > 0 && 2 * (end - start) < node.endIndex - node.startIndex)) return undefined;
+      // A token (a comment, a string's text) is the same kind wherever it is; a larger node is told apart by its parent (an if's condition from a call's).
+      const parentType = node.namedChildCount > 0 ? node.parent?.type : undefined;
+      const instances = tree.rootNode.descendantsOfType(node.type).filter((n) => parentType === undefined || n.parent?.type === parentType);
+      const diff = new Int32Array(text.length + 1);
+      for (const n of instances) {
+        diff[n.startIndex]++;
+        diff[n.endIndex]--;
+      }
+      return { kind: parentType ? `${node.type} in ${parentType}` : node.type, instances: instances.length, mask: codePointMask(text, diff) };
+    } finally {
+      tree.delete();
+    }
+  }
+
   private grammar(language: SyntaxLanguage): Promise<{ language: Language; query: Query }> {
     let loading = this.loaded.get(language);
     if (!loading) {
@@ -84,6 +112,18 @@ function toCodePoints(text: string, diff: Record<'if' | 'comment' | 'string' | '
     k++;
   }
   return labels;
+}
+
+/** 1 for each code point inside a span of `diff` (+1 where a span starts, −1 where it ends, over UTF-16 offsets). */
+function codePointMask(text: string, diff: Int32Array): Uint8Array {
+  const mask = new Uint8Array([...text].length);
+  let inside = 0, k = 0;
+  for (let u = 0; u < text.length; u++) {
+    inside += diff[u];
+    if (isLowSurrogate(text.charCodeAt(u)) && isHighSurrogate(text.charCodeAt(u - 1))) continue;
+    mask[k++] = inside > 0 ? 1 : 0;
+  }
+  return mask;
 }
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;

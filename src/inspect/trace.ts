@@ -7,7 +7,9 @@
 
 import type { LstmState } from '../model/inference';
 import { readContext } from '../model/inference';
+import type { Vec } from '../model/kernels';
 import { Mixture } from '../model/mixture';
+import type { SaturationShares } from '../model/checkpoint';
 import type { Model } from '../model/model';
 import { MAX_ORDER } from '../model/ngramCounts';
 import { TRACE_KINDS, type TraceKind } from '../protocol/engineProtocol';
@@ -54,13 +56,9 @@ export function traceText(model: Model, ids: Uint16Array, start?: { state: LstmS
     for (let t = 0; t < acts.steps; t++) {
       acts.layers.forEach((a, l) => {
         const out = ((pos + t) * L + l) * K * H;
-        for (let j = 0; j < H; j++) {
-          const g = t * 4 * H; // gates (T, 4H): i, f, g, o
-          trace.values[out + j] = Math.round((a.tanhC[t * H + j] + 1) * 127.5);
-          trace.values[out + H + j] = Math.round(a.gates[g + j] * 255);
-          trace.values[out + 2 * H + j] = Math.round(a.gates[g + H + j] * 255);
-          trace.values[out + 3 * H + j] = Math.round(a.gates[g + 3 * H + j] * 255);
-        }
+        TRACE_KINDS.forEach((kind, k) => {
+          for (let j = 0; j < H; j++) trace.values[out + k * H + j] = quantized(a, H, t, kind, j);
+        });
       });
       cache?.read(pos + t);
       const end = before.length + pos + t + 1;
@@ -71,6 +69,57 @@ export function traceText(model: Model, ids: Uint16Array, start?: { state: LstmS
     return !shouldStop();
   });
   return shouldStop() ? undefined : trace;
+}
+
+/**
+ * A document's states cell by cell, for searching it (selectionCells.ts): the values of the
+ * `kinds` asked for, quantized as a trace's, and the surprise under the model alone.
+ */
+export interface CellStates {
+  steps: number; // T
+  layers: number; // L
+  hidden: number; // H
+  kinds: readonly TraceKind[]; // K kinds kept
+  values: Uint8Array; // (L, K, H, T): one cell's series is contiguous
+  surprise: Float32Array; // (T) bits of each character under the LSTM alone; NaN for the first without the logits before it
+}
+
+/** Reads `ids` from `start` and keeps every cell's series of `kinds`; undefined when `shouldStop` (asked every 256 characters) says so. */
+export function traceStates(
+  model: Model, ids: Uint16Array, start: { state: LstmState; logits?: Float32Array } | undefined, kinds: readonly TraceKind[], shouldStop = () => false,
+): CellStates | undefined {
+  const { hidden: H, layers: L, vocab: V } = model.config, T = ids.length, K = kinds.length;
+  const states: CellStates = { steps: T, layers: L, hidden: H, kinds, values: new Uint8Array(L * K * H * T), surprise: new Float32Array(T).fill(NaN) };
+  if (start?.logits && T > 0) states.surprise[0] = bits(start.logits, 0, V, ids[0]);
+  readContext(model, ids, start?.state, (acts, pos) => {
+    for (let t = 0; t < acts.steps && pos + t + 1 < T; t++) states.surprise[pos + t + 1] = bits(acts.logits, t * V, V, ids[pos + t + 1]);
+    acts.layers.forEach((a, l) => {
+      kinds.forEach((kind, k) => {
+        for (let j = 0; j < H; j++) {
+          const row = ((l * K + k) * H + j) * T + pos;
+          for (let t = 0; t < acts.steps; t++) states.values[row + t] = quantized(a, H, t, kind, j);
+        }
+      });
+    });
+    return !shouldStop();
+  });
+  return shouldStop() ? undefined : states;
+}
+
+/** −log₂ of softmax(logits[offset, offset + V))[id]. */
+function bits(logits: Vec, offset: number, V: number, id: number): number {
+  let max = -Infinity, sum = 0;
+  for (let v = 0; v < V; v++) max = Math.max(max, logits[offset + v]);
+  for (let v = 0; v < V; v++) sum += Math.exp(logits[offset + v] - max);
+  return (max + Math.log(sum) - logits[offset + id]) / Math.LN2;
+}
+
+// Where each gate sits in a step's pre-activations (4H): i, f, g, o.
+const GATE_BLOCK = { input: 0, forget: 1, output: 3 } as const;
+
+/** Cell j's value of `kind` at step t, as a byte: tanh(c) as (v + 1)·127.5, a gate as v·255 (both: v' = q/127.5 − 1 in [−1, 1]). */
+function quantized(a: { tanhC: Vec; gates: Vec }, H: number, t: number, kind: TraceKind, j: number): number {
+  return kind === 'cell' ? Math.round((a.tanhC[t * H + j] + 1) * 127.5) : Math.round(a.gates[(4 * t + GATE_BLOCK[kind]) * H + j] * 255);
 }
 
 /** For every cell, the share of characters where its input, forget and output gates are below 0.1 and above 0.9 (the paper's Figure 3): (L, 3, H, 2). */
@@ -91,6 +140,25 @@ export function gateSaturation(trace: Trace): Float32Array {
   }
   for (let i = 0; i < out.length; i++) out[i] /= Math.max(1, T);
   return out;
+}
+
+/** Each gate's share of values below 0.1 and above 0.9 over every cell and step of `states` (which must keep the three gates). */
+export function saturationShares(states: CellStates): SaturationShares {
+  const { steps: T, layers: L, hidden: H, kinds } = states, K = kinds.length;
+  const share = (gate: 'input' | 'forget' | 'output'): [number, number] => {
+    const k = kinds.indexOf(gate);
+    let left = 0, right = 0;
+    for (let l = 0; l < L; l++) {
+      const rows = states.values.subarray((l * K + k) * H * T, (l * K + k + 1) * H * T);
+      for (let i = 0; i < rows.length; i++) {
+        if (rows[i] < 25.5) left++;
+        else if (rows[i] > 229.5) right++;
+      }
+    }
+    const n = Math.max(1, L * H * T);
+    return [Math.round((left / n) * 1e4) / 1e4, Math.round((right / n) * 1e4) / 1e4];
+  };
+  return { input: share('input'), forget: share('forget'), output: share('output') };
 }
 
 /** One cell's values along the trace, dequantized: tanh(c) in [−1, 1], gates in [0, 1]. */

@@ -21,12 +21,22 @@ const MAGIC = 'CELLSCOP';
 export const FORMAT_VERSION = 2;
 const PREAMBLE = 16; // magic + version + header length
 
-/** A point in the learning curve. */
+/** Each gate's share of values below 0.1 and above 0.9 over all cells (the paper's Figure 3, averaged). */
+export interface SaturationShares {
+  input: [number, number];
+  forget: [number, number];
+  output: [number, number];
+}
+
+/** A point in the learning curve; an evaluation's figures (older files and PyTorch runs may lack the optional ones). */
 export interface HistoryPoint {
   step: number;
   seconds: number; // training time so far
   trainBpc: number;
   heldoutBpc: number | null; // null when the corpus has no held-out files
+  charsPerSecond?: number; // training speed since the last point
+  sample?: string; // what the model wrote then
+  saturation?: SaturationShares;
 }
 
 /** Where training stands, so that it resumes exactly: hyper-parameters, progress, RNG. */
@@ -167,8 +177,11 @@ function headerProblem(header: unknown, version: number): string | null {
   for (const name of ['step', 'cursor'] as const) if (!isCount(t[name])) return `training.${name} is ${JSON.stringify(t[name])}, not a count`;
   for (const name of ['lr', 'charsSeen', 'seconds'] as const) if (!isNumber(t[name])) return `training.${name} is ${JSON.stringify(t[name])}, not a number ≥ 0`;
   if (!Array.isArray(t.rng) || t.rng.length !== 4 || !t.rng.every((w) => isCount(w, 0xffffffff))) return 'training.rng is not four 32-bit words';
-  const point = (p: unknown) => isObject(p) && isCount(p.step) && isNumber(p.seconds) && isNumber(p.trainBpc) && (p.heldoutBpc === null || isNumber(p.heldoutBpc));
-  if (!Array.isArray(t.history) || !t.history.every(point)) return 'training.history is not a list of {step, seconds, trainBpc, heldoutBpc}';
+  const share = (x: unknown) => isNumber(x) && (x as number) <= 1;
+  const shares = (s: unknown) => isObject(s) && ['input', 'forget', 'output'].every((g) => Array.isArray(s[g]) && (s[g] as unknown[]).length === 2 && (s[g] as unknown[]).every(share));
+  const point = (p: unknown) => isObject(p) && isCount(p.step) && isNumber(p.seconds) && isNumber(p.trainBpc) && (p.heldoutBpc === null || isNumber(p.heldoutBpc))
+    && (p.charsPerSecond === undefined || isNumber(p.charsPerSecond)) && (p.sample === undefined || typeof p.sample === 'string') && (p.saturation === undefined || shares(p.saturation));
+  if (!Array.isArray(t.history) || !t.history.every(point)) return 'training.history is not a list of {step, seconds, trainBpc, heldoutBpc[, charsPerSecond, sample, saturation]}';
   if (t.trainedOn !== undefined && typeof t.trainedOn !== 'string') return 'training.trainedOn is not text';
   const state = config.layers * 2 * (t.batch as number) * config.hidden;
   if (version >= 2 && header.stateCount !== 0 && header.stateCount !== state) return `stateCount is ${JSON.stringify(header.stateCount)}, neither 0 nor ${state}`;

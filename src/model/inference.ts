@@ -50,6 +50,11 @@ export function readContext(
   return { state, logits };
 }
 
+/** The state a document starts from: after a newline, as training's streams see a file begin. */
+export function documentStart(model: Model): { state: LstmState; logits: Float32Array } {
+  return readContext(model, model.vocabulary.encode('\n'));
+}
+
 /** Places `state` in row `row` of the stepper's initial states. */
 export function setRowState(acts: Activations, row: number, state: LstmState): void {
   const H = acts.config.hidden;

@@ -96,6 +96,54 @@ export interface InspectResult {
   saturation: Float32Array; // (L, 3, H, 2) gates i, f, o: share of the stretch below 0.1, above 0.9
 }
 
+/** A cell (or gate) and the direction in which it is on: +1 where it is high, −1 where it is low. */
+export interface SignedCell extends CellRef {
+  sign: 1 | -1;
+}
+
+/** A cell found for a selection (inspect/selectionCells.ts). */
+export interface SelectionCell extends SignedCell {
+  fit: number; // the rank: ROC AUC for the selection's syntax kind over the file, or `local` without a kind
+  iou: number; // IoU of its on-set with every instance of the kind over the file, or `local` without a kind
+  local: number; // IoU with the selection within a window around it
+}
+
+/** The threshold ℓ a search for cells starts at: LSTMVis's default. */
+export const DEFAULT_THRESHOLD = 0.3;
+
+/** A selection in a mirrored document, and the threshold ℓ above which a cell is on. */
+export interface SelectionRequest {
+  uri: string;
+  version: number;
+  length: number;
+  start: number; // UTF-16 offsets of the selection
+  end: number;
+  languageId: string; // VS Code's, for the selection's syntax kind
+  threshold: number;
+}
+
+export interface FoundCells {
+  cells: SelectionCell[]; // best first
+  kind: { kind: string; instances: number } | null; // the syntax kind the selection is an instance of
+  searched: TraceKind[]; // tanh(c) and the gates, or tanh(c) alone in a long file
+  chars: number; // code points traced
+}
+
+/** Where chosen cells are on together; `file` null: the document asked about. */
+export interface SimilarPlace {
+  file: string | null; // absolute path of a workspace file
+  offset: number; // UTF-16, where the place starts
+  line: number; // from 0
+  text: string; // its first characters
+  strength: number; // the cells' mean signed value there, in [ℓ, 1]
+}
+
+export interface SimilarPlaces {
+  inFile: SimilarPlace[]; // strongest first
+  inWorkspace: SimilarPlace[];
+  sampleFiles: number; // workspace files searched (discovery's sample)
+}
+
 /** One replacement in a document, in offsets of the text before it (as VS Code reports them). */
 export interface TextChange {
   offset: number;
@@ -125,6 +173,10 @@ export type HostToEngine =
   | { type: 'inspect'; id: number; cancelled: CancelFlag; request: InspectRequest }
   /** Host: rank the model's cells against syntax labels on the workspace's code (cached beside the model); replies CellDiscovery. */
   | { type: 'discoverCells'; id: number; cancelled: CancelFlag; request: FileSelection }
+  /** Host: the cells on in a selection of a document (its states traced once and kept); replies FoundCells. */
+  | { type: 'findCells'; id: number; cancelled: CancelFlag; request: SelectionRequest }
+  /** Host: where `cells` are on together in the document (leaving out the selection) and in the workspace's sample; replies SimilarPlaces. */
+  | { type: 'findSimilar'; id: number; cancelled: CancelFlag; request: SelectionRequest & { cells: SignedCell[]; workspace: FileSelection | null } }
   /** Host: a document's full text, from now on mirrored (replaces what the engine had). */
   | { type: 'didOpen'; uri: string; version: number; text: string }
   /** Host: edits to a mirrored document, applied in order. */
@@ -138,6 +190,8 @@ export interface EngineReplies {
   complete: Suggestion[];
   inspect: InspectResult;
   discoverCells: CellDiscovery;
+  findCells: FoundCells;
+  findSimilar: SimilarPlaces;
 }
 
 export type EngineReplyValue = EngineReplies[keyof EngineReplies];
@@ -151,6 +205,7 @@ export type EngineToHost =
 
 /** A CellRef's shape (messageShape.ts); whether the model has the cell is the engine's to check. */
 export const CELL_REF = record({ layer: whole(), index: whole(), kind: oneOf(TRACE_KINDS) });
+export const SIGNED_CELL = record({ layer: whole(), index: whole(), kind: oneOf(TRACE_KINDS), sign: oneOf([1, -1]) });
 
 /** What the engine accepts of each request; the model's own bounds are checked where it is known. */
 export const HOST_TO_ENGINE: UnionShapes<HostToEngine> = (() => {
@@ -158,11 +213,14 @@ export const HOST_TO_ENGINE: UnionShapes<HostToEngine> = (() => {
   const at = { uri: text, version: whole(), length: whole() };
   const options = record({ beamWidth: whole(1, 64), maxChars: whole(1, 10_000), maxLines: whole(1, 1000), minProbability: number(0, 1), alternatives: whole(1, 64), cache: flag });
   const cell = CELL_REF;
+  const selection = { ...at, start: whole(), end: whole(), languageId: text, threshold: number(0, 1) };
   return {
     load: { ...request, path: text, workspace: orNull(FILE_SELECTION) },
     complete: { ...request, request: record({ ...at, offset: whole(), options }) },
     inspect: { ...request, request: record({ ...at, start: whole(), end: whole(), cell, cache: flag }) },
     discoverCells: { ...request, request: FILE_SELECTION },
+    findCells: { ...request, request: record(selection) },
+    findSimilar: { ...request, request: record({ ...selection, cells: listOf(SIGNED_CELL), workspace: orNull(FILE_SELECTION) }) },
     didOpen: { uri: text, version: whole(), text },
     didChange: { uri: text, version: whole(), changes: listOf(record({ offset: whole(), length: whole(), text })) },
     didClose: { uri: text },

@@ -22,7 +22,7 @@ export const whole = (min = 0, max = Number.MAX_SAFE_INTEGER): Shape => (x, at) 
   expect(Number.isInteger(x) && (x as number) >= min && (x as number) <= max, at, x, `a whole number from ${min} to ${max}`);
 export const number = (min = -Infinity, max = Infinity): Shape => (x, at) =>
   expect(typeof x === 'number' && x >= min && x <= max, at, x, `a number from ${min} to ${max}`);
-export const oneOf = (values: readonly string[]): Shape => (x, at) => expect(values.includes(x as string), at, x, `one of ${values.join(', ')}`);
+export const oneOf = (values: readonly (string | number)[]): Shape => (x, at) => expect(values.includes(x as string | number), at, x, `one of ${values.join(', ')}`);
 /** The shared Int32Array of one cancel flag. */
 export const cancelFlag: Shape = (x, at) => expect(x instanceof Int32Array && x.length === 1 && x.buffer instanceof SharedArrayBuffer, at, x, 'a shared flag');
 export const orNull = (shape: Shape): Shape => (x, at) => (x === null ? null : shape(x, at));

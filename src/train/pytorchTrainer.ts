@@ -75,7 +75,7 @@ export class PytorchTrainer {
       if (!line.startsWith('{')) return; // anything else a library prints
       last = JSON.parse(line) as TrainerLine;
       this.onNote({ type: 'didProgress', id, step: last.step, seconds: last.seconds, budgetLeft: job.seconds - (last.seconds - before), charsPerSecond: last.chars_per_s, trainBpc: last.trainBpc });
-      this.onNote({ type: 'didEvaluate', id, point: { step: last.step, seconds: last.seconds, trainBpc: last.trainBpc, heldoutBpc: last.heldoutBpc } });
+      this.onNote({ type: 'didEvaluate', id, point: { step: last.step, seconds: last.seconds, trainBpc: last.trainBpc, heldoutBpc: last.heldoutBpc, charsPerSecond: last.chars_per_s } });
       saveCheckpointFile(job.checkpointPath, importModel(fs.readFileSync(out), out));
       this.onNote({ type: 'didSave', id, step: last.step, path: job.checkpointPath });
     }).then(() => false, (err: Error) => {

@@ -1,8 +1,8 @@
 // The training loop around a Trainer: steps until the time budget is spent or the signal
-// aborts, and every so often measures held-out bits/char, draws a sample and saves a
-// checkpoint. It yields to the event loop between steps so that a stop request (Ctrl-C, a
-// Cancel button) is seen within one step. What happens is reported as typed events, which the
-// CLI prints and a worker posts.
+// aborts, and every so often measures held-out bits/char and the gates' saturation, draws a
+// sample (all kept in the history) and saves a checkpoint. It yields to the event loop between
+// steps so that a stop request (Ctrl-C, a Cancel button) is seen within one step. What happens
+// is reported as typed events, which the CLI prints and a worker posts.
 
 import type { Trainer } from './trainer';
 
@@ -34,12 +34,19 @@ export async function trainLoop(trainer: Trainer, opts: TrainLoopOptions): Promi
   // Train bits/char and speed are averaged over the steps since the last progress report.
   let windowBits = 0, windowSteps = 0, windowChars = 0, windowSeconds = 0, lastBpc = NaN;
   const recentBpc = () => (windowSteps > 0 ? windowBits / windowSteps : lastBpc);
+  // Training speed between evaluations, for the history.
+  let sinceChars = 0, sinceSeconds = 0;
   const checkpoint = () => {
     const heldoutBpc = trainer.evaluate();
-    const trainBpc = recentBpc();
-    stats.history.push({ step: stats.step, seconds: round(stats.seconds), trainBpc: round(trainBpc), heldoutBpc: heldoutBpc === null ? null : round(heldoutBpc) });
+    const trainBpc = recentBpc(), sample = trainer.sample('\n', SAMPLE_CHARS, SAMPLE_TEMPERATURE);
+    stats.history.push({
+      step: stats.step, seconds: round(stats.seconds), trainBpc: round(trainBpc), heldoutBpc: heldoutBpc === null ? null : round(heldoutBpc),
+      ...(sinceSeconds > 0 ? { charsPerSecond: Math.round(sinceChars / sinceSeconds) } : {}), sample, saturation: trainer.gateSaturation(),
+    });
+    sinceChars = 0;
+    sinceSeconds = 0;
     opts.report({ kind: 'evaluated', step: stats.step, seconds: stats.seconds, trainBpc, heldoutBpc });
-    opts.report({ kind: 'sampled', step: stats.step, text: trainer.sample('\n', SAMPLE_CHARS, SAMPLE_TEMPERATURE) });
+    opts.report({ kind: 'sampled', step: stats.step, text: sample });
     opts.save();
     opts.report({ kind: 'saved', step: stats.step });
   };
@@ -49,6 +56,8 @@ export async function trainLoop(trainer: Trainer, opts: TrainLoopOptions): Promi
     const dt = (performance.now() - t0) / 1000;
     stats.seconds += dt;
     windowBits += bpc; windowSteps++; lastBpc = bpc; windowSeconds += dt; windowChars += trainer.stats.batch * trainer.stats.steps;
+    sinceSeconds += dt;
+    sinceChars += trainer.stats.batch * trainer.stats.steps;
     if (stats.seconds - lastProgress >= PROGRESS_EVERY_S) {
       opts.report({ kind: 'progress', step: stats.step, seconds: stats.seconds, charsPerSecond: windowChars / windowSeconds, trainBpc: recentBpc() });
       lastProgress = stats.seconds;

@@ -6,7 +6,9 @@ import { settingDefault } from '../config/settings';
 import type { TrainSettings } from '../protocol/trainProtocol';
 import { adamStep, clipGradients, DEFAULT_ADAM, type AdamState } from '../model/adam';
 import type { Arena } from '../model/arena';
-import type { Checkpoint, TrainingStats } from '../model/checkpoint';
+import type { Checkpoint, SaturationShares, TrainingStats } from '../model/checkpoint';
+import { documentStart } from '../model/inference';
+import { saturationShares, traceStates } from '../inspect/trace';
 import { createModel, modelFromCheckpoint, type Model } from '../model/model';
 import { sampleText } from '../model/sampler';
 import { Vocabulary } from '../model/vocabulary';
@@ -28,6 +30,8 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
 // to agree with `eval --no-cache` (which reads them all) within a few hundredths, few enough
 // not to stall training.
 export const HELDOUT_SAMPLE_CHARS = 60_000;
+// The gates' saturation is measured on this many characters: the shares settle well within it.
+const SATURATION_CHARS = 4000;
 
 /** The loss went to infinity or NaN: the run stops, and what was saved before stays. */
 export class TrainingDivergedError extends UserError {
@@ -41,6 +45,7 @@ export class Trainer {
   private readonly batcher: StreamBatcher;
   private readonly heldOut: ScoredDocument[]; // about HELDOUT_SAMPLE_CHARS to score
   private readonly rng: Rng;
+  private readonly trainStart: string; // the start of the training text, for figures when nothing is held out
 
   private constructor(readonly model: Model, train: string, heldOut: string[], readonly stats: TrainingStats, resumed?: Checkpoint) {
     const ids = model.vocabulary.encode(train);
@@ -58,6 +63,7 @@ export class Trainer {
     // The streams go on from the state they had (on changed text, from a state as good as zero).
     if (resumed?.state.length === this.pool.shared.state.length) this.pool.shared.state.set(resumed.state);
     this.heldOut = heldOutSample(heldOut, HELDOUT_SAMPLE_CHARS);
+    this.trainStart = train.slice(0, 2 * SATURATION_CHARS);
     this.rng = new Rng(stats.rng);
   }
 
@@ -116,6 +122,12 @@ export class Trainer {
   /** The LSTM's held-out bits/char on a sample spread over the held-out files (heldOutSample); null without any. */
   evaluate(): number | null {
     return this.heldOut.length > 0 ? evaluateDocuments(this.model, this.heldOut, this.stats.batch, this.stats.steps).bpcStatic : null;
+  }
+
+  /** The gates' saturation (trace.ts `saturationShares`) on the start of the held-out sample (of the training text without one). */
+  gateSaturation(): SaturationShares {
+    const text = [...(this.heldOut[0]?.text ?? this.trainStart)].slice(0, SATURATION_CHARS).join('');
+    return saturationShares(traceStates(this.model, this.model.vocabulary.encode(text), documentStart(this.model), ['input', 'forget', 'output'])!);
   }
 
   sample(prime: string, length: number, temperature: number): string {

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { readSetting } from '../host/settingsReader';
 import { workspaceFiles } from '../host/workspaceFiles';
 import { replaceModelFile } from '../files/modelLock';
-import { decodeCheckpoint, type Checkpoint } from '../model/checkpoint';
+import { decodeCheckpoint, type Checkpoint, type HistoryPoint } from '../model/checkpoint';
 import type { FileSelection, TrainJob, TrainSummary } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { PytorchTrainer } from './pytorchTrainer';
@@ -24,11 +24,15 @@ export class TrainingController implements vscode.Disposable {
   private readonly status = this.own(vscode.window.createStatusBarItem('cellscope.status', vscode.StatusBarAlignment.Right, 100));
   private client: TrainClient | PytorchTrainer | undefined; // the worker (or PyTorch's child), alive during a run only
   private model: string[] | undefined; // the stored model, described (describeModel)
+  private history: HistoryPoint[] = []; // the stored model's evaluations
   private run: { abort: AbortController; done: Promise<unknown> } | undefined;
   private onNote: (n: TrainNotification) => void = () => {};
   private readonly modelSaved = this.own(new vscode.EventEmitter<string>());
   /** Fires with the checkpoint's path each time training saves the model. */
   readonly onDidSaveModel = this.modelSaved.event;
+  private readonly notified = this.own(new vscode.EventEmitter<TrainNotification>());
+  /** Fires with everything a running training reports (progress, evaluations, samples, saves). */
+  readonly onDidNotify = this.notified.event;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: vscode.LogOutputChannel) {
     this.status.command = 'cellscope.showLog';
@@ -77,8 +81,15 @@ export class TrainingController implements vscode.Disposable {
     }
     const cp = decodeCheckpoint(bytes, file), history = cp.training.history;
     this.model = describeModel(cp, saved, Date.now());
+    this.history = history;
     void vscode.commands.executeCommand('setContext', 'cellscope.hasModel', true);
     return history[history.length - 1]?.heldoutBpc ?? null;
+  }
+
+  /** The stored model as the dashboard shows it: what it is, and its evaluations (undefined: no model, or a damaged one). */
+  async storedModel(): Promise<{ description: string[]; history: HistoryPoint[] } | undefined> {
+    const bpc = await this.readModel().catch(() => undefined);
+    return bpc === undefined || !this.model ? undefined : { description: this.model, history: this.history };
   }
 
   /** The command: what the model is, in a dialog. */
@@ -162,6 +173,7 @@ export class TrainingController implements vscode.Disposable {
           if (n.type === 'didProgress') progress.report({ message: progressText(heldout, n.charsPerSecond, n.budgetLeft) });
           if (n.type === 'didProgress' || n.type === 'didEvaluate') this.setState({ kind: 'training', bpc: heldout ?? (n.type === 'didProgress' ? n.trainBpc : null) });
           this.log.info(logLine(n));
+          this.notified.fire(n);
           if (n.type === 'didSave') {
             this.modelSaved.fire(n.path);
             void this.readModel().catch(() => undefined); // the tooltip's description; a damaged file is reported at the next start

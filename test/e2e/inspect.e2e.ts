@@ -2,14 +2,17 @@
 // Show Activations" opens a webview beside the editor with the file's characters coloured by
 // a cell, the discovered cells named (if-statement, comment, depth); picking another cell
 // changes the colours; hovering shows the model's guesses; clicking moves the editor's cursor;
-// edits show up; a hostile file renders as text and runs nothing.
+// the surprise view lists its places; edits show up; Find Cells for Selection (from the
+// editor's context menu) ranks cells for a selected comment, colours the code by the first, and
+// Find Similar links to places in the file and the workspace, in dark and light themes; a
+// hostile file renders as text and runs nothing.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { closeAfterTest, installExtension, Workbench } from './workbench';
+import { bodyBackground, closeAfterTest, installExtension, Workbench } from './workbench';
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'cproject');
 const SETTINGS = {
@@ -18,15 +21,8 @@ const SETTINGS = {
 };
 const HOSTILE = '/* </script><img src=x onerror=alert(1)> */\n<!-- char *s = "<b>bold</b>"; -->\nint x;\n';
 
-/** The webview's content frame: the one holding the panel's #code. */
-async function panelFrame(wb: Workbench): Promise<Frame> {
-  let found: Frame | undefined;
-  await wb.waitFor('the activation panel', async () => {
-    for (const frame of wb.page.frames()) if (await frame.locator('#code').count().catch(() => 0)) found = frame;
-    return found !== undefined;
-  });
-  return found!;
-}
+/** The activation panel's frame: the one holding #code. */
+const panelFrame = (wb: Workbench) => wb.webviewFrame('the activation panel', '#code');
 
 const backgrounds = (frame: Frame) => frame.locator('#code span').evaluateAll((spans) => spans.map((s) => (s as unknown as { style: { backgroundColor: string } }).style.backgroundColor));
 
@@ -94,6 +90,52 @@ describe('end to end: the activation panel in VS Code (code-server + Chromium)',
     await wb.page.keyboard.press('Control+End');
     await wb.page.keyboard.type('int edited;');
     await wb.waitFor('the edit in the panel', async () => (await frame.locator('#code').textContent())!.endsWith('}\nint edited;'));
+
+    // Find Cells for Selection: select the inside of list.c's first comment, run it from the
+    // editor's context menu, see the ranked list, pick the first cell, then Find Similar.
+    await wb.openFile('list.c');
+    const list = fs.readFileSync(path.join(ws, 'src', 'list.c'), 'utf8');
+    await wb.page.keyboard.press('Control+Home');
+    for (let i = 0; i < 3; i++) await wb.page.keyboard.press('ArrowRight');
+    await wb.page.keyboard.press('Shift+End');
+    for (let i = 0; i < 3; i++) await wb.page.keyboard.press('Shift+ArrowLeft');
+    await wb.page.keyboard.press('Shift+F10'); // the editor's context menu, at the selection
+    await wb.page.locator('.context-view .action-label', { hasText: 'Find Cells for Selection' }).first().hover(); // Monaco's menu takes its item from the pointer, then Enter
+    await wb.page.keyboard.press('Enter');
+    await wb.waitFor('the cells for the selection', async () => (await frame.locator('#found-cells li').count()) > 0, 60_000);
+    assert.match(await frame.locator('#found h2').textContent() ?? '', /^Cells for lines 1 of src\/list\.c$/);
+    assert.match(await frame.locator('#ranking').textContent() ?? '', /^The selection is a comment: every cell ranked by how well it tells the 2 of them in src\/list\.c from the rest/);
+    const firstFound = (await frame.locator('#found-cells li').first().textContent())!;
+    const [, foundLayer, foundIndex] = /^\s*L(\d+)#(\d+) tanh\(c\)/.exec(firstFound)!;
+    assert.match(firstFound, /AUC (0\.[5-9]\d|1\.00), IoU \d\.\d\d$/);
+    await wb.waitFor('list.c in the panel', async () => (await frame.locator('#code').textContent()) === list);
+    const beforePick = await backgrounds(frame);
+    await frame.locator('#found-cells a.cell').first().click();
+    await wb.waitFor('the code coloured by the first cell found', async () => (await frame.locator('#code').getAttribute('aria-label')) === `src/list.c, coloured by tanh(c) of L${foundLayer}#${foundIndex}`);
+    assert.notDeepEqual(await backgrounds(frame), beforePick, 'new colours');
+    await frame.locator('#find-similar').click();
+    await wb.waitFor('the similar places', async () => (await frame.locator('#similar-inWorkspace a').count()) > 0, 60_000);
+    const inFile = frame.locator('#similar-inFile a');
+    if ((await inFile.count()) > 0) {
+      const [, similarLine] = /^line (\d+):/.exec((await inFile.first().textContent())!)!;
+      await inFile.first().click();
+      await wb.waitFor('the cursor at the similar place', async () => (await wb!.cursor()).startsWith(`Ln ${similarLine},`));
+    }
+    const elsewhere = frame.locator('#similar-inWorkspace a').first(), [, otherFile, otherLine] = /^src\/(\w+\.[ch]):(\d+):/.exec((await elsewhere.textContent())!)!;
+    await wb.screenshot('3-find-cells-light');
+    await elsewhere.click();
+    await wb.waitFor('the workspace place opened', async () => (await wb!.page.locator(`.tab.active[aria-label*="${otherFile}"]`).count()) > 0 && (await wb!.cursor()).startsWith(`Ln ${otherLine},`));
+    // A new threshold asks again and lists what is on at it.
+    await frame.locator('#threshold').evaluate((input) => {
+      (input as unknown as { value: string }).value = '0.6';
+      input.dispatchEvent(new Event('change'));
+    });
+    await wb.waitFor('the list at ℓ = 0.60', async () => (await frame.locator('#found output').textContent()) === '0.60' && (await frame.locator('#threshold').inputValue()) === '0.6');
+    // The dark theme: the panel follows it.
+    const light = await bodyBackground(frame);
+    await wb.useTheme('Dark Modern');
+    await wb.waitFor('the panel in the dark theme', async () => (await bodyBackground(frame)) !== light);
+    await wb.screenshot('3-find-cells-dark');
 
     // A hostile file: its characters shown as they are, nothing run.
     await wb.openFile('hostile.c');

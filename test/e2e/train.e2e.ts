@@ -1,7 +1,7 @@
 // Training, as a user meets it in a real VS Code: the command palette starts it, the progress
 // notification and the status bar show bits/char, it ends with a checkpoint in the extension
-// storage; a damaged checkpoint is reported with "Start Fresh", which trains anew; an
-// untrusted workspace refuses. Screenshots go to .cellscope/e2e-screenshots.
+// storage; the training dashboard draws the stored curves and grows them live; a damaged
+// checkpoint is reported with "Start Fresh", which trains anew; an untrusted workspace refuses. Screenshots go to .cellscope/e2e-screenshots.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -12,7 +12,7 @@ import { encodeCheckpoint } from '../../src/model/checkpoint';
 import { exportModel, importModel } from '../../src/files/modelExchange';
 import { Arena } from '../../src/model/arena';
 import { Trainer } from '../../src/train/trainer';
-import { closeAfterTest, freePort, installExtension, Workbench } from './workbench';
+import { bodyBackground, closeAfterTest, freePort, installExtension, Workbench } from './workbench';
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'cproject');
 // A small, fast model so that a run ends within the test.
@@ -84,6 +84,36 @@ describe('end to end: training in VS Code (code-server + Chromium)', function ()
     await wb.waitFor('the import', async () => /imported in\.safetensors/.test(await wb!.notifications()));
     assert.deepEqual(loadCheckpointFile(file).params, other.model.params);
     fs.writeFileSync(file, encodeCheckpoint(cp)); // the model trained here, for the scenarios below
+  });
+
+  it('shows the training dashboard: the stored curves, growing while training runs, and the samples, in dark and light themes', async () => {
+    wb = await Workbench.open(workspace, extensions, { ...FAST, 'security.workspace.trust.enabled': false }, reopen);
+    await wb.runCommand('Cellscope: Show Training Dashboard');
+    const frame = await wb.webviewFrame('the training dashboard', '#plots');
+    const dots = (series: string) => frame.locator(`#bpc .series.${series} circle`).count();
+    const stored = loadCheckpointFile(wb.storedFiles(CHECKPOINT)[0]).training.history;
+    await wb.waitFor('the stored history', async () => (await dots('held-out')) === stored.length);
+    assert.equal(await frame.locator('#samples li').count(), stored.length, 'a sample per evaluation');
+    assert.equal(await frame.locator('#samples li pre').first().textContent(), stored[stored.length - 1].sample, 'the newest first');
+    assert.match(await frame.locator('#title').textContent() ?? '', /^This workspace's model: 2 layers of 32 LSTM cells/);
+    assert.equal(await frame.locator('#saturation .series circle').count(), 6 * stored.length, 'six saturation shares per evaluation');
+    const fills = await frame.locator('#bpc .series').evaluateAll((groups) => groups.map((g) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(g).fill));
+    assert.equal(new Set([...fills, 'rgb(0, 0, 0)']).size, 3, `the theme's two chart colours, not the default black: ${fills}`);
+    await wb.runCommand('Cellscope: Train on Workspace');
+    const before = await dots('train');
+    await wb.waitFor('the train curve to grow while training runs', async () => (await dots('train')) >= before + 2, 60_000);
+    await wb.screenshot('6-dashboard-training');
+    await wb.waitFor('training to end', async () => /Cellscope \d\.\d\d bpc/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 90_000);
+    await wb.waitFor('the new evaluation', async () => (await dots('held-out')) === stored.length + 1 && (await frame.locator('#samples li').count()) === stored.length + 1);
+    // Against minutes: the same points, another axis.
+    await frame.locator('#axis-minutes').check();
+    await wb.waitFor('the minutes axis', async () => /minutes of training/.test(await frame.locator('#bpc svg').textContent() ?? ''));
+    assert.equal(await dots('held-out'), stored.length + 1);
+    await wb.screenshot('6-dashboard-light');
+    const light = await bodyBackground(frame);
+    await wb.useTheme('Dark Modern');
+    await wb.waitFor('the dashboard in the dark theme', async () => (await bodyBackground(frame)) !== light);
+    await wb.screenshot('6-dashboard-dark');
   });
 
   it('reports a damaged checkpoint and trains afresh on "Start Fresh"', async () => {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TOOLS = path.join(ROOT, '.cellscope', 'e2e-tools');
@@ -64,8 +64,15 @@ export async function startCodeServer(folder: string, extensionsDir: string, set
 }
 
 /** For afterEach: screenshots the workbench of a failed test, then closes it. */
+/** A webview body's computed background: it follows the theme. */
+export const bodyBackground = (frame: Frame) =>
+  frame.locator('body').evaluate((b) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(b).backgroundColor);
+
 export async function closeAfterTest(wb: Workbench | undefined, test: Mocha.Test | undefined): Promise<void> {
-  if (wb && test?.state === 'failed') await wb.screenshot(`failed-${test.title.replace(/\W+/g, '-')}`);
+  if (wb && test?.state === 'failed') {
+    await wb.screenshot(`failed-${test.title.replace(/\W+/g, '-')}`);
+    process.stderr.write(`the Cellscope log's last lines:\n${wb.log().trim().split('\n').slice(-20).join('\n')}\n`);
+  }
   await wb?.close();
 }
 
@@ -210,6 +217,25 @@ export class Workbench {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     await this.page.waitForTimeout(600); // let notifications finish sliding in
     await this.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  }
+
+  /** The content frame of the webview that holds `selector` (VS Code nests each webview's page in frames). */
+  async webviewFrame(what: string, selector: string): Promise<Frame> {
+    let found: Frame | undefined;
+    await this.waitFor(what, async () => {
+      for (const frame of this.page.frames()) if (await frame.locator(selector).count().catch(() => 0)) found = frame;
+      return found !== undefined;
+    });
+    return found!;
+  }
+
+  /** Switches the colour theme as a user does: the theme picker (Ctrl+K Ctrl+T), filtered to `theme`. */
+  async useTheme(theme: 'Light Modern' | 'Dark Modern'): Promise<void> {
+    await this.page.keyboard.press('Control+K');
+    await this.page.keyboard.press('Control+T');
+    await this.page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+    await this.page.keyboard.type(theme);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().click();
   }
 
   /** What the Cellscope log channel has written so far (VS Code keeps it in a file). */

@@ -4,7 +4,7 @@
 import { Arena } from '../../src/model/arena';
 import * as assert from 'node:assert/strict';
 import { discoverCells } from '../../src/inspect/cellDiscovery';
-import { auc, correlation } from '../../src/inspect/cellScores';
+import { auc, correlation, positions } from '../../src/inspect/cellScores';
 import { SyntaxLabeler } from '../../src/inspect/syntaxLabels';
 import { cellValues, gateSaturation, traceText } from '../../src/inspect/trace';
 import type { Model } from '../../src/model/model';
@@ -30,10 +30,11 @@ describe('cell discovery', function () {
   this.timeout(20_000);
 
   it('computes AUC and correlation exactly', () => {
-    assert.equal(auc(Uint8Array.from([1, 2, 3, 4]), Uint8Array.from([0, 0, 1, 1])), 1);
-    assert.equal(auc(Uint8Array.from([4, 3, 2, 1]), Uint8Array.from([0, 0, 1, 1])), 0);
-    assert.equal(auc(Uint8Array.from([5, 5, 5, 5]), Uint8Array.from([0, 1, 0, 1])), 0.5);
-    assert.equal(auc(Uint8Array.from([1, 3, 2, 4]), Uint8Array.from([0, 0, 1, 1])), 0.75);
+    assert.equal(auc(Uint8Array.from([1, 2, 3, 4]), positions(Uint8Array.from([0, 0, 1, 1]))), 1);
+    assert.equal(auc(Uint8Array.from([4, 3, 2, 1]), positions(Uint8Array.from([0, 0, 1, 1]))), 0);
+    assert.equal(auc(Uint8Array.from([5, 5, 5, 5]), positions(Uint8Array.from([0, 1, 0, 1]))), 0.5);
+    assert.equal(auc(Uint8Array.from([1, 3, 2, 4]), positions(Uint8Array.from([0, 0, 1, 1]))), 0.75);
+    assert.equal(auc(Uint8Array.from([1, 2, 3, 4, 5, 6, 7]), positions(Uint8Array.from([0, 0, 0, 1, 0, 1, 1]))), 11 / 12, 'a length that is no multiple of four');
     assert.ok(Math.abs(correlation([1, 2, 3], [2, 4, 6]) - 1) < 1e-12);
     assert.ok(Math.abs(correlation([1, 2, 3], [3, 2, 1]) + 1) < 1e-12);
     assert.equal(correlation([1, 1, 1], [1, 2, 3]), 0);

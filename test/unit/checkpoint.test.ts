@@ -89,6 +89,8 @@ describe('checkpoint format', () => {
       [(h) => void (h.training.steps = 0), /training\.steps is 0/],
       [(h) => void (h.training = {}), /training\.batch/],
       [(h) => void (h.training.history = null), /training\.history/],
+      [(h) => void (h.training.history = [{ step: 1, seconds: 1, trainBpc: 3, heldoutBpc: null, saturation: { input: [0.1, 2], forget: [0, 0], output: [0, 0] } }]), /training\.history/],
+      [(h) => void (h.training.history = [{ step: 1, seconds: 1, trainBpc: 3, heldoutBpc: null, sample: 7 }]), /training\.history/],
       [(h) => void (h.training.rng = [1, 2]), /training\.rng/],
       [(h) => void (h.training.lr = -1), /training\.lr/],
       [(h) => void (h.paramCount += 1), /paramCount/],

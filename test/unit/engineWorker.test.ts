@@ -17,10 +17,13 @@ import { EngineClient } from '../../src/engine/engineClient';
 import { EngineService } from '../../src/engine/engineService';
 import type { CellDiscovery } from '../../src/protocol/engineProtocol';
 import { cellValues, traceText } from '../../src/inspect/trace';
+import { documentStates, findSelectionCells, similarPlaces } from '../../src/inspect/selectionCells';
+import { SyntaxLabeler } from '../../src/inspect/syntaxLabels';
+import { codePointIndex, unitOffsets } from '../../src/inspect/textPositions';
 import { encodeCheckpoint } from '../../src/model/checkpoint';
 import { readContext } from '../../src/model/inference';
 import { modelFromCheckpoint } from '../../src/model/model';
-import type { CompletionOptions, EngineToHost, HostToEngine, InspectResult, Suggestion } from '../../src/protocol/engineProtocol';
+import type { CompletionOptions, EngineToHost, FoundCells, HostToEngine, InspectResult, SimilarPlaces, Suggestion } from '../../src/protocol/engineProtocol';
 import type { WorkerError } from '../../src/protocol/workerClient';
 import type { FileSelection } from '../../src/protocol/trainProtocol';
 import { loadCheckpointFile, saveCheckpointFile } from '../../src/files/checkpointFile';
@@ -35,6 +38,22 @@ const WORKER = path.resolve(__dirname, '..', '..', 'src', 'engine', 'engineWorke
 const ROOT = path.resolve(__dirname, '..', '..');
 const createWorker = () => new Worker(`require('tsx/cjs'); require(${JSON.stringify(WORKER)});`, { eval: true, workerData: { root: ROOT } });
 const OPTIONS: CompletionOptions = { beamWidth: 5, maxChars: 30, maxLines: 1, minProbability: 1e-4, alternatives: 3, cache: false };
+/** An engine service in this thread, every message through structuredClone as a port would; `ask` gives a request's value or throws its error. */
+function inProcessEngine() {
+  const replies: EngineToHost[] = [];
+  const service = new EngineService((m) => replies.push(structuredClone(m)), SOURCE_ASSETS);
+  const ask = async (m: HostToEngine) => {
+    const before = replies.length;
+    service.handle(structuredClone(m));
+    while (replies.length === before) await new Promise((r) => setTimeout(r, 5));
+    const reply = replies[replies.length - 1];
+    assert.ok(reply.type === 'reply');
+    if (!reply.ok) throw new Error(reply.error);
+    return reply.value;
+  };
+  return { service, ask, flag: () => new Int32Array(new SharedArrayBuffer(4)) };
+}
+
 const TEXT = 'int main(void) {\n\tif (x > 0) {\n\t\treturn f(x);\n\t}\n\treturn 0;\n}\n'.repeat(8);
 const codeOf = (code: string) => (e: WorkerError<string>) => e.code === code;
 /** The same suggestions; probabilities to float precision (the worker may run the SIMD kernels, this test the TypeScript ones). */
@@ -142,18 +161,7 @@ describe('engine worker', function () {
   });
 
   it('inspects a stretch of a document and discovers cells, in-process through structured clones', async () => {
-    const replies: EngineToHost[] = [];
-    const service = new EngineService((m) => replies.push(structuredClone(m)), SOURCE_ASSETS);
-    const ask = async (m: HostToEngine) => {
-      const before = replies.length;
-      service.handle(structuredClone(m));
-      while (replies.length === before) await new Promise((r) => setTimeout(r, 5));
-      const reply = replies[replies.length - 1];
-      assert.ok(reply.type === 'reply');
-      if (!reply.ok) throw new Error(reply.error);
-      return reply.value;
-    };
-    const flag = () => new Int32Array(new SharedArrayBuffer(4));
+    const { service, ask, flag } = inProcessEngine();
     await ask({ type: 'load', id: 1, cancelled: flag(), path: modelPath, workspace: null });
     const text = TEXT.replace('return 0;', 'return "é😀";');
     service.handle({ type: 'didOpen', uri: 'u', version: 1, text });
@@ -182,6 +190,32 @@ describe('engine worker', function () {
     assert.equal(JSON.parse(fs.readFileSync(cached, 'utf8')).step, 200);
     fs.writeFileSync(cached, JSON.stringify({ ...found, step: 200, chars: -1 })); // a second ask reads the cache
     assert.equal(((await ask({ type: 'discoverCells', id: 5, cancelled: flag(), request: { folders: [{ path: PROJECT, include: [], exclude: [], maxFileBytes: 1e6 }] } })) as CellDiscovery).chars, -1);
+  });
+
+  it('finds the cells for a selection and where they are on together, in the document and the workspace, as the CLI does', async () => {
+    const { service, ask, flag } = inProcessEngine();
+    await ask({ type: 'load', id: 1, cancelled: flag(), path: modelPath, workspace: null });
+    const text = `/* a 😀 comment */\n${TEXT}`;
+    service.handle({ type: 'didOpen', uri: 'u', version: 1, text });
+    const start = text.indexOf(' a 😀'), end = text.indexOf(' */');
+    const request = { uri: 'u', version: 1, length: text.length, start, end, languageId: 'c', threshold: 0.3 };
+    const found = (await ask({ type: 'findCells', id: 2, cancelled: flag(), request })) as FoundCells;
+    // What the pure parts give on the same text: the document's states, the comment kind, the ranking.
+    const model = modelFromCheckpoint(loadCheckpointFile(modelPath), Arena.plain());
+    const states = documentStates(model, text)!, offsets = unitOffsets(text);
+    const selection = { start: codePointIndex(offsets, start), end: codePointIndex(offsets, end) };
+    const kind = (await (await SyntaxLabeler.create(SOURCE_ASSETS)).selectionKind(text, 'c', start, end))!;
+    assert.equal(found.kind?.kind, 'comment');
+    assert.deepEqual(found.cells, findSelectionCells(states, selection, 0.3, kind.mask));
+    assert.ok(found.cells.length > 0);
+    assert.deepEqual(found.searched, ['cell', 'input', 'forget', 'output']);
+    const cells = found.cells.slice(0, 2).map(({ layer, index, kind: k, sign }) => ({ layer, index, kind: k, sign }));
+    const workspace = { folders: [{ path: PROJECT, include: [], exclude: [], maxFileBytes: 1e6 }] };
+    const places = (await ask({ type: 'findSimilar', id: 3, cancelled: flag(), request: { ...request, cells, workspace } })) as SimilarPlaces;
+    assert.deepEqual(places.inFile.map((p) => p.offset), similarPlaces(states, cells, 0.3, 20, selection).map((p) => offsets[p.start]));
+    assert.ok(places.sampleFiles > 0 && places.inWorkspace.every((p) => p.file !== null && fs.readFileSync(p.file, 'utf8').startsWith(p.text, p.offset)));
+    await assert.rejects(ask({ type: 'findCells', id: 4, cancelled: flag(), request: { ...request, end: start } }), /The selection .* is empty/);
+    await assert.rejects(ask({ type: 'findSimilar', id: 5, cancelled: flag(), request: { ...request, cells: [{ layer: 9, index: 0, kind: 'cell', sign: 1 }], workspace: null } }), /has no cell L10#0/);
   });
 
   it('cancels a long request mid-search, and a killed worker rejects what was pending', async () => {

@@ -42,6 +42,15 @@ describe('package.json contributions', () => {
     }
   });
 
+  it('packages every file a webview loads (its script and style sheets)', () => {
+    const packaged = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n');
+    const pages = [...code.matchAll(/script: '([^']+)', styles: \[([^\]]*)\]/g)];
+    assert.equal(pages.length, 2, 'the activation panel and the training dashboard');
+    for (const [, script, styles] of pages) {
+      for (const file of [script, ...[...styles.matchAll(/'([^']+)'/g)].map((m) => m[1])]) assert.ok(packaged.includes(`!${file}`), `${file} is not packaged`);
+    }
+  });
+
   it("declares exactly the settings table (config/settings.ts): keys, types, defaults, limits and descriptions", () => {
     assert.deepEqual(manifest.contributes.configuration.properties, SETTINGS);
   });
@@ -68,7 +77,7 @@ describe('package.json contributions', () => {
   it('keeps the folder map honest: only the adapters import vscode, and the threads are the files named so', () => {
     const all = fs.readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => f.split(path.sep).join('/'));
     const importers = all.filter((f) => /from 'vscode'/.test(fs.readFileSync(path.join(root, 'src', f), 'utf8'))).sort();
-    assert.deepEqual(importers, ['complete/completionProvider.ts', 'engine/engineHost.ts', 'extension.ts', 'host/settingsReader.ts', 'host/workspaceFiles.ts', 'inspect/activationPanel.ts', 'train/modelExchangeCommands.ts', 'train/trainingController.ts']);
+    assert.deepEqual(importers, ['complete/completionProvider.ts', 'engine/engineHost.ts', 'extension.ts', 'host/settingsReader.ts', 'host/webviewPanel.ts', 'host/workspaceFiles.ts', 'inspect/activationPanel.ts', 'train/modelExchangeCommands.ts', 'train/trainingController.ts', 'train/trainingDashboard.ts']);
     const entries = [...fs.readFileSync(path.join(root, 'esbuild.js'), 'utf8').matchAll(/entryPoints: \['src\/([\w/]+\.ts)'\]/g)].map((m) => m[1]);
     assert.deepEqual(entries.filter((f) => !['extension.ts', 'cli/main.ts'].includes(f)).sort(), all.filter((f) => /(Worker|Thread)\.ts$/.test(f)).sort());
   });

@@ -3,11 +3,12 @@
 // which files are binary.
 
 import * as assert from 'node:assert/strict';
-import { chooseStretch, looksBinary, MAX_PANEL_CHARS, panelHtml } from '../../src/inspect/panelView';
+import { webviewHtml } from '../../src/host/webviewHtml';
+import { chooseStretch, looksBinary, MAX_PANEL_CHARS, PANEL_BODY } from '../../src/inspect/panelView';
 
 describe('activation panel view', () => {
   it('has a strict Content Security Policy: no remote content, scripts only with the nonce', () => {
-    const html = panelHtml({ cspSource: 'https://webview.test', nonce: 'N0nce', script: 'https://webview.test/a.js', style: 'https://webview.test/a.css', codicons: 'https://webview.test/c.css' });
+    const html = webviewHtml({ cspSource: 'https://webview.test', nonce: 'N0nce', script: 'https://webview.test/a.js', styles: ['https://webview.test/codicon.css', 'https://webview.test/a.css'] }, 'Cellscope Activations', PANEL_BODY);
     const csp = /http-equiv="Content-Security-Policy" content="([^"]*)"/.exec(html)![1];
     assert.equal(csp, "default-src 'none'; script-src 'nonce-N0nce'; style-src https://webview.test 'nonce-N0nce'; font-src https://webview.test; img-src https://webview.test");
     assert.doesNotMatch(html, /unsafe-inline|unsafe-eval|http:\/\/|<script>(?!<\/script>)/);

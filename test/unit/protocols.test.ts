@@ -38,6 +38,8 @@ const engine: Samples<HostToEngine | EngineToHost> = {
   complete: [{ type: 'complete', id: 2, cancelled, request: { uri: 'file:///a.c', version: 3, length: 10, offset: 4, options: DEFAULT_COMPLETION_OPTIONS } }],
   inspect: [{ type: 'inspect', id: 3, cancelled, request: { uri: 'file:///a.c', version: 3, length: 10, start: 0, end: 5, cell, cache: false } }],
   discoverCells: [{ type: 'discoverCells', id: 4, cancelled, request: files }],
+  findCells: [{ type: 'findCells', id: 5, cancelled, request: { uri: 'file:///a.c', version: 3, length: 10, start: 2, end: 6, languageId: 'c', threshold: 0.3 } }],
+  findSimilar: [{ type: 'findSimilar', id: 6, cancelled, request: { uri: 'file:///a.c', version: 3, length: 10, start: 2, end: 6, languageId: 'c', threshold: 0.3, cells: [{ ...cell, sign: -1 }], workspace: files } }],
   didOpen: [{ type: 'didOpen', uri: 'file:///a.c', version: 1, text: 'int' }],
   didChange: [{ type: 'didChange', uri: 'file:///a.c', version: 2, changes: [{ offset: 1, length: 1, text: 'x' }] }],
   didClose: [{ type: 'didClose', uri: 'file:///a.c' }],
@@ -49,6 +51,8 @@ const engine: Samples<HostToEngine | EngineToHost> = {
     { type: 'reply', id: 1, ok: true, value: null },
     { type: 'reply', id: 2, ok: true, value: [{ text: 'x)', probability: 0.5 }] },
     { type: 'reply', id: 2, ok: false, error: 'e', code: 'outOfSync' },
+    { type: 'reply', id: 5, ok: true, value: { cells: [{ ...cell, sign: 1, fit: 0.9, iou: 0.85, local: 0.8 }], kind: { kind: 'comment', instances: 3 }, searched: ['cell'], chars: 10 } },
+    { type: 'reply', id: 6, ok: true, value: { inFile: [{ file: null, offset: 4, line: 0, text: 'x', strength: 0.7 }], inWorkspace: [{ file: '/w/b.c', offset: 0, line: 2, text: 'y', strength: 0.5 }], sampleFiles: 1 } },
   ],
 };
 
@@ -59,6 +63,11 @@ const panel: Samples<HostToPanel | PanelToHost> = {
   ready: [{ type: 'ready' }],
   pickCell: [{ type: 'pickCell', cell }],
   reveal: [{ type: 'reveal', offset: 2 }],
+  showFound: [{ type: 'showFound', title: 'lines 3–4 of a.c', ranking: 'by IoU with the 5 comments in a.c', threshold: 0.3, cells: [{ ...cell, sign: -1, fit: 0.9, iou: 0.85, local: 0.8 }], byKind: true }],
+  showSimilar: [{ type: 'showSimilar', inFile: [{ label: 'line 3', text: '/* x', strength: 0.9 }], inWorkspace: [], status: '' }],
+  findCells: [{ type: 'findCells', threshold: 0.3 }],
+  findSimilar: [{ type: 'findSimilar', cells: [{ ...cell, sign: 1 }] }],
+  openPlace: [{ type: 'openPlace', list: 'inWorkspace', index: 0 }],
 };
 
 describe('protocols', () => {

@@ -26,6 +26,20 @@ describe('syntax labels', function () {
     assert.deepEqual([...l.column], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, ...Array.from({ length: 25 }, (_, i) => i), 0, 1]);
   });
 
+  it('names the syntax kind a selection is an instance of, and marks every instance of it', async () => {
+    const text = '/* a 😀 */\nint f() {\n\tif (a) { g(b); } /* c */\n\tif (b > 1) return;\n}\n';
+    const inside = text.indexOf(' a 😀 ');
+    const comment = (await labeler.selectionKind(text, 'c', inside, inside + 5))!;
+    assert.equal(comment.kind, 'comment', 'a token is one kind wherever it is: the one inside f counts too');
+    assert.equal(comment.instances, 2);
+    //                               '/* a 😀 */¶int f() {¶→if (a) { g(b); } /* c */¶→if (b > 1) return;¶}¶' (😀: one code point)
+    assert.equal(digits(comment.mask), '11111111100000000000000000000000000000111111100000000000000000000000');
+    const condition = (await labeler.selectionKind(text, 'c', text.indexOf('(b > 1)'), text.indexOf('(b > 1)') + 7))!;
+    assert.equal(condition.kind, 'parenthesized_expression in if_statement', 'an if’s condition, not the call’s arguments');
+    assert.equal(condition.instances, 2);
+    assert.equal(await labeler.selectionKind(text, 'c', text.indexOf('f() {'), text.indexOf('f() {') + 8), undefined, 'a sliver of a larger node (the function) is no kind');
+  });
+
   it('nests ifs and tells block from line comments, counting code points', async () => {
     const text = 'if (a) {\n if (b) { /* 😀 */ }\n}';
     const l = await labeler.labelCharacters(text, 'c');

@@ -1,5 +1,5 @@
-// Training behaviour: initial loss ≈ ln V, a seeded run's first losses pinned, a tiny string
-// overfitted, truncated BPTT carrying state exactly, a resumed run continuing its state, and
+// Training behaviour: initial loss ≈ ln V, a seeded run's first losses pinned, the history's
+// figures at each evaluation (speed, sample, gate saturation), a tiny string overfitted, truncated BPTT carrying state exactly, a resumed run continuing its state, and
 // the held-out figure training reports agreeing with `eval` on every held-out file.
 
 import { Arena } from '../../src/model/arena';
@@ -12,6 +12,8 @@ import { Vocabulary } from '../../src/model/vocabulary';
 import { Rng } from '../../src/util/rng';
 import { evaluateDocuments } from '../../src/train/evaluate';
 import { HELDOUT_SAMPLE_CHARS, Trainer, TrainingDivergedError } from '../../src/train/trainer';
+import { trainLoop, type TrainEvent } from '../../src/train/trainLoop';
+import { saturationShares } from '../../src/inspect/trace';
 
 const TEXT = 'int main(void) {\n\tif (x > 0) {\n\t\treturn x; /* positive */\n\t}\n\treturn -x;\n}\n'.repeat(8);
 const SMALL = { hidden: 16, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed: 3 };
@@ -28,6 +30,31 @@ describe('training', () => {
     const losses = Array.from({ length: 4 }, () => trainer.step());
     const pinned = [4.8754141, 4.8543903, 4.8947971, 4.8405257]; // bits/char, from this seed
     losses.forEach((l, i) => assert.ok(Math.abs(l - pinned[i]) < 1e-5, `step ${i}: ${l} vs ${pinned[i]}`));
+  });
+
+  it('keeps in its history, at each evaluation, the speed, a sample and the gates\' saturation, and a checkpoint holds them', async () => {
+    const trainer = Trainer.fresh(TEXT, [TEXT.slice(0, 300)], SMALL, Arena.plain());
+    const events: TrainEvent[] = [];
+    await trainLoop(trainer, { seconds: 0.3, signal: new AbortController().signal, save: () => {}, report: (e) => events.push(e) });
+    const [point] = trainer.stats.history;
+    assert.equal(trainer.stats.history.length, 1);
+    assert.equal(point.sample, (events.find((e) => e.kind === 'sampled') as { text: string }).text);
+    assert.equal([...point.sample!].length, 200);
+    assert.ok(point.charsPerSecond! > 0);
+    assert.deepEqual(point.saturation, trainer.gateSaturation(), 'measured on the held-out text, with the model as it is');
+    for (const [left, right] of Object.values(point.saturation!)) assert.ok(left >= 0 && right >= 0 && left + right <= 1);
+    assert.deepEqual(decodeCheckpoint(encodeCheckpoint(trainer.checkpoint()), 'm').training.history, trainer.stats.history);
+  });
+
+  it('measures the gates\' saturation as the share of values below 0.1 and above 0.9 over every cell and step', () => {
+    // One layer, 2 cells, 4 steps; the gates' bytes: input all low; forget half high; output one of each.
+    const values = Uint8Array.from([
+      /* input  */ 0, 10, 20, 25, /**/ 0, 0, 0, 0,
+      /* forget */ 255, 230, 100, 100, /**/ 240, 250, 128, 128,
+      /* output */ 0, 255, 128, 128, /**/ 128, 128, 128, 128,
+    ]);
+    const states = { steps: 4, layers: 1, hidden: 2, kinds: ['input', 'forget', 'output'] as const, values, surprise: new Float32Array(4) };
+    assert.deepEqual(saturationShares(states), { input: [1, 0], forget: [0, 0.5], output: [0.125, 0.125] });
   });
 
   it('overfits a tiny string', () => {
