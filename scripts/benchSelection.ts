@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   };
   for (const file of corpus.files.filter((f) => f.heldOut && f.path.endsWith('.c'))) {
     // The inside of the first block comment of 40 characters or more, and the first if's condition.
-    const comment = /\/\*([^]{40,}?)\*\//.exec(file.text), condition = /\bif (\([^\n]*\))\s*\n/.exec(file.text);
+    const comment = /\/\*((?:(?!\*\/)[^]){40,}?)\*\//.exec(file.text), condition = /\bif (\([^\n]*\))\s*\n/.exec(file.text);
     if (comment && comments.auc.length < count) {
       const cells = await candidates(file.text, comment.index + 2, comment.index + 2 + comment[1].length);
       for (const [name, rank] of Object.entries(rankings)) comments[name as 'auc'].push(rank(cells)[0]?.iou ?? 0);
