@@ -5,14 +5,16 @@
 // so a stale request costs little.
 
 import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { suggest } from '../complete/suggest';
 import { discoverCells, discoveryFiles, DISCOVERY_CHARS } from '../inspect/cellDiscovery';
 import type { CellDiscovery } from '../protocol/engineProtocol';
 import { SyntaxLabeler, type SyntaxAssets } from '../inspect/syntaxLabels';
-import { cellValues, gateSaturation, traceText, type CellStates, type Trace, type TraceCache } from '../inspect/trace';
+import { cellValues, gateSaturation, traceStates, traceText, type CellStates, type Trace, type TraceCache } from '../inspect/trace';
 import { documentStates, findSelectionCells, similarPlaces, type Place, type Span } from '../inspect/selectionCells';
 import { languageOfId } from '../inspect/languages';
 import { codePointIndex, lineAndColumn, unitOffsets } from '../inspect/textPositions';
+import { documentStart } from '../model/inference';
 import { Mixture } from '../model/mixture';
 import { DocumentCache } from '../complete/documentCache';
 import { idsBefore, workspaceCounts } from '../complete/documentCounts';
@@ -24,7 +26,7 @@ import { modelFromCheckpoint, type Model } from '../model/model';
 import { Vocabulary } from '../model/vocabulary';
 import {
   HOST_TO_ENGINE, type CancelFlag, type CompletionRequest, type EngineErrorCode, type EngineReplyValue, type EngineToHost, type FoundCells, type HostToEngine, type InspectRequest,
-  type InspectResult, type ModelInfo, type SelectionRequest, type SignedCell, type SimilarPlace, type SimilarPlaces, type Suggestion,
+  type InspectResult, type ModelInfo, type SelectionRequest, type SignedCell, type SimilarPlace, type SimilarPlaces, type Suggestion, type TraceKind,
 } from '../protocol/engineProtocol';
 import { messageProblem, requestId } from '../protocol/messageShape';
 import type { FileSelection } from '../protocol/trainProtocol';
@@ -37,6 +39,8 @@ import { StepHelper } from './stepHelper';
 // Places listed at most, in the document and in the workspace; each shows its first characters.
 const PLACES = 20;
 const SNIPPET_CHARS = 60;
+// The workspace's sample for Find Similar keeps at most this many bytes of states.
+const SAMPLE_BYTES = 128 * 2 ** 20;
 
 interface LoadedModel {
   model: Model; // in its own arena, disposed when the model is replaced
@@ -108,6 +112,7 @@ export class EngineService {
 
   private close(uri: string, text: string): void {
     this.docs.close(uri);
+    if (this.loaded?.searched?.uri === uri) this.loaded.searched = undefined; // its states can be hundreds of MB
     this.loaded?.cache.forget(uri);
     this.loaded?.documents.didClose(uri, text);
   }
@@ -239,8 +244,10 @@ export class EngineService {
       return { file, offset, line: lineAndColumn(fileText, offset).line - 1, text: fileText.slice(offset, at[p.end]).slice(0, SNIPPET_CHARS), strength: p.strength };
     };
     const inFile = similarPlaces(states, request.cells, request.threshold, PLACES, selection).map((p) => place(null, text, offsets, p));
-    const sample = await this.workspaceSample(loaded, request.workspace, stale);
-    const inWorkspace = sample.flatMap((f) => similarPlaces(f.states, request.cells, request.threshold, PLACES).map((p) => place(f.file, f.text, f.offsets, p)))
+    const sample = await this.workspaceSample(loaded, request.workspace, states.kinds, stale);
+    const self = request.uri.startsWith('file:') ? fileURLToPath(request.uri) : undefined; // its places are listed above, as they are now
+    const inWorkspace = sample.filter((f) => f.file !== self)
+      .flatMap((f) => similarPlaces(f.states, request.cells, request.threshold, PLACES).map((p) => place(f.file, f.text, f.offsets, p)))
       .sort((a, b) => b.strength - a.strength).slice(0, PLACES);
     return { inFile, inWorkspace, sampleFiles: sample.length };
   }
@@ -259,9 +266,12 @@ export class EngineService {
     return { states, offsets, selection: { start: codePointIndex(offsets, start), end: codePointIndex(offsets, end) } };
   }
 
-  /** Discovery's sample of the workspace's files, traced once per model and file selection. */
-  private async workspaceSample(loaded: LoadedModel, workspace: FileSelection | null, stale: () => boolean): Promise<NonNullable<LoadedModel['sample']>['files']> {
-    const key = JSON.stringify(workspace);
+  /**
+   * Discovery's sample of the workspace's files with the `kinds` the document's search keeps,
+   * traced once per model, file selection and kinds, and cut to SAMPLE_BYTES of states.
+   */
+  private async workspaceSample(loaded: LoadedModel, workspace: FileSelection | null, kinds: readonly TraceKind[], stale: () => boolean): Promise<NonNullable<LoadedModel['sample']>['files']> {
+    const key = JSON.stringify({ workspace, kinds });
     if (!workspace || workspace.folders.length === 0) return [];
     if (loaded.sample?.workspace !== key) {
       let corpus;
@@ -271,12 +281,16 @@ export class EngineService {
         if (err instanceof CorpusError) return []; // no usable files: nothing to search there
         throw err;
       }
+      // Reading the files awaited: a model replaced meanwhile has given up its arena.
+      if (this.loaded !== loaded) throw new WorkerError('cancelled', 'cancelled');
+      const { layers: L, hidden: H } = loaded.model.config, maxChars = Math.min(DISCOVERY_CHARS, Math.floor(SAMPLE_BYTES / (L * kinds.length * H)));
       const files: NonNullable<LoadedModel['sample']>['files'] = [];
       let chars = 0;
       for (const f of discoveryFiles(corpus.files)) {
-        if (chars >= DISCOVERY_CHARS) break;
-        const text = [...f.text].slice(0, DISCOVERY_CHARS - chars).join('');
-        const states = documentStates(loaded.model, text, stale);
+        if (chars >= maxChars) break;
+        const text = [...f.text].slice(0, maxChars - chars).join('');
+        const ids = loaded.model.vocabulary.encode(text);
+        const states = traceStates(loaded.model, ids, documentStart(loaded.model), kinds, stale);
         if (!states) throw new WorkerError('cancelled', 'cancelled');
         files.push({ file: f.file, text, states, offsets: unitOffsets(text) });
         chars += states.steps;
