@@ -5,14 +5,16 @@
 import type { Worker } from 'node:worker_threads';
 import type { CellDiscovery } from '../protocol/engineProtocol';
 import {
-  ENGINE_PROTOCOL_VERSION, type CompletionRequest, type EngineErrorCode, type EngineReplies, type FoundCells, type HostToEngine, type InspectRequest,
+  ENGINE_PROTOCOL_VERSION, type CompletionRequest, type EngineErrorCode, type EngineReplies, type EngineToHost, type FoundCells, type HostToEngine, type InspectRequest,
   type InspectResult, type ModelInfo, type SelectionRequest, type SignedCell, type SimilarPlaces, type Suggestion, type TextChange,
 } from '../protocol/engineProtocol';
 import type { FileSelection } from '../protocol/trainProtocol';
 import { WorkerClient, type RequestFields } from '../protocol/workerClient';
 
+type EngineProgress = Extract<EngineToHost, { type: 'didProgress' }>;
+
 export class EngineClient {
-  private constructor(private readonly client: WorkerClient<HostToEngine, EngineReplies, never, EngineErrorCode>) {}
+  private constructor(private readonly client: WorkerClient<HostToEngine, EngineReplies, EngineProgress, EngineErrorCode>) {}
 
   static async start(create: () => Worker): Promise<EngineClient> {
     return new EngineClient(await WorkerClient.start('engine worker', ENGINE_PROTOCOL_VERSION, create, () => {}));
@@ -38,9 +40,9 @@ export class EngineClient {
     return this.request('discoverCells', { request }, signal);
   }
 
-  /** The cells on in a selection of a mirrored document, best first. */
-  findCells(request: SelectionRequest, signal?: AbortSignal): Promise<FoundCells> {
-    return this.request('findCells', { request }, signal);
+  /** The cells on in a selection of a mirrored document, best first; `progress` hears how much of a document not read before is read. */
+  findCells(request: SelectionRequest, signal?: AbortSignal, progress?: (done: number, total: number) => void): Promise<FoundCells> {
+    return this.request('findCells', { request }, signal, progress && ((n) => progress(n.done, n.total)));
   }
 
   /** Where `request.cells` are on together, in the document and in the workspace's sample. */
@@ -69,8 +71,10 @@ export class EngineClient {
   }
 
   /** A request with its own cancel flag, set when `signal` aborts. */
-  private request<K extends keyof EngineReplies>(type: K, fields: Omit<RequestFields<HostToEngine, K>, 'cancelled'>, signal: AbortSignal | undefined): Promise<EngineReplies[K]> {
+  private request<K extends keyof EngineReplies>(
+    type: K, fields: Omit<RequestFields<HostToEngine, K>, 'cancelled'>, signal: AbortSignal | undefined, progress?: (n: EngineProgress) => void,
+  ): Promise<EngineReplies[K]> {
     const cancelled = new Int32Array(new SharedArrayBuffer(4));
-    return this.client.request(type, { ...fields, cancelled } as RequestFields<HostToEngine, K>, signal, () => Atomics.store(cancelled, 0, 1));
+    return this.client.request(type, { ...fields, cancelled } as RequestFields<HostToEngine, K>, signal, () => Atomics.store(cancelled, 0, 1), progress);
   }
 }

@@ -67,9 +67,11 @@ export class EngineHost implements vscode.Disposable {
     return this.cancellable(token, async (signal) => (await this.client()).discoverCells(request, signal));
   }
 
-  /** The cells on in `selection` of `document`; undefined when stale; throws what failed (a file too long to search) for the caller to show. */
-  findCells(document: vscode.TextDocument, { start, end, threshold }: { start: number; end: number; threshold: number }, token: vscode.CancellationToken): Promise<FoundCells | undefined> {
-    return this.onDocument(document, token, 'finding cells', (engine, doc, signal) => engine.findCells({ ...doc, start, end, threshold, languageId: document.languageId }, signal), true);
+  /** The cells on in `selection` of `document`, `progress` hearing how far reading it has come; undefined when stale; throws what failed (a file too long to search) for the caller to show. */
+  findCells(
+    document: vscode.TextDocument, { start, end, threshold }: { start: number; end: number; threshold: number }, token: vscode.CancellationToken, progress: (done: number, total: number) => void,
+  ): Promise<FoundCells | undefined> {
+    return this.onDocument(document, token, 'finding cells', (engine, doc, signal) => engine.findCells({ ...doc, start, end, threshold, languageId: document.languageId }, signal, progress), true);
   }
 
   /** Where `cells` are on together in `document` and in the workspace's sample; throws what failed. */

@@ -41,6 +41,8 @@ const PLACES = 20;
 const SNIPPET_CHARS = 60;
 // The workspace's sample for Find Similar keeps at most this many bytes of states.
 const SAMPLE_BYTES = 128 * 2 ** 20;
+// Reading a whole document for findCells reports its progress this often (about a second for the default model).
+const PROGRESS_CHARS = 50_000;
 
 interface LoadedModel {
   model: Model; // in its own arena, disposed when the model is replaced
@@ -83,7 +85,7 @@ export class EngineService {
       case 'discoverCells':
         return void this.answer(message.id, message.cancelled, (stale) => this.discover(message.request, stale));
       case 'findCells':
-        return void this.answer(message.id, message.cancelled, (stale) => this.findCells(message.request, stale));
+        return void this.answer(message.id, message.cancelled, (stale) => this.findCells(message.request, stale, (done, total) => this.post({ type: 'didProgress', id: message.id, done, total })));
       case 'findSimilar':
         return void this.answer(message.id, message.cancelled, (stale) => this.findSimilar(message.request, stale));
       case 'didOpen': {
@@ -222,9 +224,9 @@ export class EngineService {
   }
 
   /** The cells on in a selection, ranked against the selection's syntax kind when it is one. */
-  private async findCells(request: SelectionRequest, stale: () => boolean): Promise<FoundCells> {
+  private async findCells(request: SelectionRequest, stale: () => boolean, report: (done: number, total: number) => void): Promise<FoundCells> {
     const labeler = await (this.labeler ??= SyntaxLabeler.create(this.assets)); // first: see discover()
-    const text = this.document(request), { states, selection } = this.searchedSelection(request, text, stale);
+    const text = this.document(request), { states, selection } = this.searchedSelection(request, text, stale, report);
     const language = languageOfId(request.languageId);
     const kind = language && (await labeler.selectionKind(text, language, request.start, request.end));
     if (stale()) throw new WorkerError('cancelled', 'cancelled');
@@ -252,13 +254,17 @@ export class EngineService {
     return { inFile, inWorkspace, sampleFiles: sample.length };
   }
 
-  /** The document's states, traced whole once for its version, and the selection in code points. */
-  private searchedSelection(request: SelectionRequest, text: string, stale: () => boolean): { states: CellStates; offsets: Uint32Array; selection: Span } {
+  /** The document's states, traced whole once for its version (`report`ing how far, every PROGRESS_CHARS), and the selection in code points. */
+  private searchedSelection(request: SelectionRequest, text: string, stale: () => boolean, report?: (done: number, total: number) => void): { states: CellStates; offsets: Uint32Array; selection: Span } {
     const loaded = this.model(), { uri, version, start, end } = request;
     if (!(start < end && end <= text.length)) throw new WorkerError(`The selection ${start}–${end} is empty or not inside ${uri} (${text.length} characters).`, 'failed');
     if (loaded.searched?.uri !== uri || loaded.searched.version !== version) {
       loaded.searched = undefined; // its memory first: a 1 MB file's states take hundreds of MB
-      const states = documentStates(loaded.model, text, stale);
+      let reported = 0;
+      const states = documentStates(loaded.model, text, (read, total) => {
+        if (report && read - reported >= PROGRESS_CHARS && read < total) report((reported = read), total);
+        return stale();
+      });
       if (!states) throw new WorkerError('cancelled', 'cancelled');
       loaded.searched = { uri, version, states, offsets: unitOffsets(text) };
     }

@@ -48,6 +48,16 @@ export class ModelLock {
   release(): void {
     fs.rmSync(this.file, { force: true });
   }
+
+  /**
+   * Removes `model`'s lock if this process holds it: for the host once its training thread is
+   * gone, which may have died holding it (its process lives on, so other processes would take
+   * the lock for a live training).
+   */
+  static releaseIfHeldHere(model: string): void {
+    const file = `${model}.lock`, holder = readHolder(file);
+    if (holder?.pid === process.pid && holder.host === os.hostname()) fs.rmSync(file, { force: true });
+  }
 }
 
 /** Saves `cp` as `model` under its lock: refused while a training holds it, which would save over it. */

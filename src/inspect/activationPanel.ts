@@ -103,7 +103,14 @@ export class ActivationPanel implements vscode.Disposable {
     if (editor && editor.document === selection.document) this.editor = editor;
     this.show();
     const fileName = vscode.workspace.asRelativePath(selection.document.uri);
-    const found = await this.withProgress(`Cellscope: finding the cells for the selection in ${fileName}`, (token) => this.engine.findCells(selection.document, selection, token));
+    const found = await this.withProgress(`Cellscope: finding the cells for the selection in ${fileName}`, (token, progress) => {
+      let shown = 0; // percent
+      return this.engine.findCells(selection.document, selection, token, (done, total) => {
+        const percent = Math.floor((100 * done) / total);
+        progress.report({ message: `reading the file, ${percent}%`, increment: percent - shown });
+        shown = percent;
+      });
+    });
     if (!found) return;
     const [from, to] = [selection.start, selection.end].map((o) => selection.document.positionAt(o).line + 1);
     const kept = found.searched.length < 4 ? ` (tanh(c) only: the gates of ${found.chars.toLocaleString('en')} characters would not fit in memory)` : '';
@@ -127,9 +134,9 @@ export class ActivationPanel implements vscode.Disposable {
   }
 
   /** Runs an engine search with a cancellable notification; shows what failed, and gives undefined then or when cancelled. */
-  private async withProgress<T>(title: string, work: (token: vscode.CancellationToken) => Promise<T | undefined>): Promise<T | undefined> {
+  private async withProgress<T>(title: string, work: (token: vscode.CancellationToken, progress: vscode.Progress<{ message?: string; increment?: number }>) => Promise<T | undefined>): Promise<T | undefined> {
     try {
-      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => work(token));
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => work(token, progress));
     } catch (err) {
       void vscode.window.showErrorMessage(`${title} failed: ${(err as Error).message}`);
       return undefined;

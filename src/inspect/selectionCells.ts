@@ -39,10 +39,10 @@ export function searchedKinds(model: Model, chars: number): readonly TraceKind[]
   throw new UserError(`A file of ${chars.toLocaleString('en')} characters is too long to search with this model (${L} layers of ${H} cells): its states would take ${Math.ceil(perKind / 2 ** 20)} MB; search a file of at most ${Math.floor(MAX_STATE_BYTES / (L * H)).toLocaleString('en')} characters.`);
 }
 
-/** The states of a document read from its start, for searching; undefined when `shouldStop` says so. */
-export function documentStates(model: Model, text: string, shouldStop = () => false): CellStates | undefined {
+/** The states of a document read from its start, for searching; undefined when `shouldStop` (told the characters read, of all) says so. */
+export function documentStates(model: Model, text: string, shouldStop: (read: number, total: number) => boolean = () => false): CellStates | undefined {
   const ids = model.vocabulary.encode(text);
-  return traceStates(model, ids, documentStart(model), searchedKinds(model, ids.length), shouldStop);
+  return traceStates(model, ids, documentStart(model), searchedKinds(model, ids.length), (read) => shouldStop(read, ids.length));
 }
 
 /** The byte bounds of "on" for threshold ℓ: sign +1 is on at q ≥ high, sign −1 at q ≤ low (v' = q/127.5 − 1). */

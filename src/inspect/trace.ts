@@ -84,9 +84,9 @@ export interface CellStates {
   surprise: Float32Array; // (T) bits of each character under the LSTM alone; NaN for the first without the logits before it
 }
 
-/** Reads `ids` from `start` and keeps every cell's series of `kinds`; undefined when `shouldStop` (asked every 256 characters) says so. */
+/** Reads `ids` from `start` and keeps every cell's series of `kinds`; undefined when `shouldStop` (asked every 256 characters, told how many are read) says so. */
 export function traceStates(
-  model: Model, ids: Uint16Array, start: { state: LstmState; logits?: Float32Array } | undefined, kinds: readonly TraceKind[], shouldStop = () => false,
+  model: Model, ids: Uint16Array, start: { state: LstmState; logits?: Float32Array } | undefined, kinds: readonly TraceKind[], shouldStop: (read: number) => boolean = () => false,
 ): CellStates | undefined {
   const { hidden: H, layers: L, vocab: V } = model.config, T = ids.length, K = kinds.length;
   const states: CellStates = { steps: T, layers: L, hidden: H, kinds, values: new Uint8Array(L * K * H * T), surprise: new Float32Array(T).fill(NaN) };
@@ -101,9 +101,9 @@ export function traceStates(
         }
       });
     });
-    return !shouldStop();
+    return !shouldStop(pos + acts.steps);
   });
-  return shouldStop() ? undefined : states;
+  return shouldStop(T) ? undefined : states;
 }
 
 /** −log₂ of softmax(logits[offset, offset + V))[id]. */

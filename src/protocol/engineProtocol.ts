@@ -10,7 +10,7 @@
 import { cancelFlag, flag, listOf, number, oneOf, orNull, record, text, whole, type UnionShapes } from './messageShape';
 import { FILE_SELECTION, type FileSelection } from './trainProtocol';
 
-export const ENGINE_PROTOCOL_VERSION = 2;
+export const ENGINE_PROTOCOL_VERSION = 3;
 
 export const TRACE_KINDS = ['cell', 'input', 'forget', 'output'] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
@@ -199,6 +199,8 @@ export type EngineReplyValue = EngineReplies[keyof EngineReplies];
 export type EngineToHost =
   /** Engine: started and listening. */
   | { type: 'ready'; protocolVersion: number }
+  /** Engine: how far a long request has come (reading a whole document for findCells): `done` of `total` characters. */
+  | { type: 'didProgress'; id: number; done: number; total: number }
   /** Engine: the answer to request `id`. */
   | { type: 'reply'; id: number; ok: true; value: EngineReplyValue }
   | { type: 'reply'; id: number; ok: false; error: string; code: EngineErrorCode };

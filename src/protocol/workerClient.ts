@@ -1,7 +1,8 @@
 // The host's side of a Cellscope worker thread, whatever its protocol: starts the worker,
 // checks the protocol version of its `ready`, numbers requests and settles each with its
-// `reply`, passes notifications on, and turns the worker's death into a rejection of every
-// pending request (nothing waits forever). The training and engine clients wrap it with
+// `reply`, passes notifications on (those about a pending request with a `progress` listener
+// to it), and turns the worker's death into a rejection of every pending request (nothing
+// waits forever). The training and engine clients wrap it with
 // their typed requests. No vscode import: tests drive it in plain Node.
 
 import type { Worker } from 'node:worker_threads';
@@ -28,7 +29,7 @@ export type RequestFields<ToWorker, K> = Omit<Extract<ToWorker, { type: K }>, 't
 /** `Replies` maps each request type of `ToWorker` to the value its reply carries. */
 export class WorkerClient<ToWorker extends { type: string }, Replies, Notification extends { type: string }, Code extends string> {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (e: Error) => void; progress?: (n: Notification) => void }>();
   private exited = false;
 
   private constructor(private readonly worker: Worker, private readonly name: string, onNotification: (n: Notification) => void) {
@@ -40,7 +41,9 @@ export class WorkerClient<ToWorker extends { type: string }, Replies, Notificati
         if (r.ok) p?.resolve(r.value);
         else p?.reject(new WorkerError(r.error, r.code));
       } else if (m.type !== 'ready') {
-        onNotification(m as Notification);
+        const about = this.pending.get((m as { id?: number }).id ?? -1);
+        if (about?.progress) about.progress(m as Notification);
+        else onNotification(m as Notification);
       }
     });
     worker.on('error', (err) => this.rejectAll(`The ${name} failed: ${err.message}`));
@@ -79,13 +82,16 @@ export class WorkerClient<ToWorker extends { type: string }, Replies, Notificati
 
   /**
    * Sends a request of type `type` with `fields` and resolves with its reply's value; aborting
-   * `signal` calls `cancel(id)`, which tells the worker (the worker still replies).
+   * `signal` calls `cancel(id)`, which tells the worker (the worker still replies). The
+   * worker's notifications about this request go to `progress` when it is given.
    */
-  request<K extends ToWorker['type'] & keyof Replies>(type: K, fields: RequestFields<ToWorker, K>, signal: AbortSignal | undefined, cancel: (id: number) => void): Promise<Replies[K]> {
+  request<K extends ToWorker['type'] & keyof Replies>(
+    type: K, fields: RequestFields<ToWorker, K>, signal: AbortSignal | undefined, cancel: (id: number) => void, progress?: (n: Notification) => void,
+  ): Promise<Replies[K]> {
     const id = this.nextId++;
     return new Promise<Replies[K]>((resolve, reject) => {
       if (this.exited) return reject(new WorkerError(`The ${this.name} has stopped.`, 'failed'));
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, progress });
       this.post({ ...fields, type, id } as unknown as ToWorker);
       signal?.addEventListener('abort', () => cancel(id), { once: true });
     });

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { readSetting } from '../host/settingsReader';
 import { workspaceFiles } from '../host/workspaceFiles';
-import { replaceModelFile } from '../files/modelLock';
+import { ModelLock, replaceModelFile } from '../files/modelLock';
 import { decodeCheckpoint, type Checkpoint, type HistoryPoint } from '../model/checkpoint';
 import type { FileSelection, TrainJob, TrainSummary } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
@@ -189,6 +189,7 @@ export class TrainingController implements vscode.Disposable {
       return this.failed(err);
     } finally {
       await this.disposeWorker(); // no worker stays behind between runs
+      ModelLock.releaseIfHeldHere(job.checkpointPath); // a worker that died held it
       delay.disable();
       this.log.info(`extension host event-loop delay while training: p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
     }

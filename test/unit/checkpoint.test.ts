@@ -235,6 +235,15 @@ describe('checkpoint file', () => {
     lock.release();
     fs.writeFileSync(lockFile, '{"pid": '); // half-written
     ModelLock.acquire(file).release();
+    // The host after its training thread is gone: its own lock goes, another process's stays.
+    holdAs(process.pid);
+    ModelLock.releaseIfHeldHere(file);
+    assert.ok(!fs.existsSync(lockFile));
+    holdAs(process.ppid);
+    ModelLock.releaseIfHeldHere(file);
+    assert.equal(JSON.parse(fs.readFileSync(lockFile, 'utf8')).pid, process.ppid);
+    fs.rmSync(lockFile);
+    ModelLock.releaseIfHeldHere(file); // no lock: nothing to do
   });
 
   it('finds out before training that a model cannot be saved where asked', () => {

@@ -43,16 +43,15 @@ const OPTIONS: CompletionOptions = { beamWidth: 5, maxChars: 30, maxLines: 1, mi
 function inProcessEngine() {
   const replies: EngineToHost[] = [];
   const service = new EngineService((m) => replies.push(structuredClone(m)), SOURCE_ASSETS);
-  const ask = async (m: HostToEngine) => {
-    const before = replies.length;
+  const ask = async (m: HostToEngine & { id: number }) => {
     service.handle(structuredClone(m));
-    while (replies.length === before) await new Promise((r) => setTimeout(r, 5));
-    const reply = replies[replies.length - 1];
+    let reply: EngineToHost | undefined;
+    while (!(reply = replies.find((r) => r.type === 'reply' && r.id === m.id))) await new Promise((r) => setTimeout(r, 5));
     assert.ok(reply.type === 'reply');
     if (!reply.ok) throw new Error(reply.error);
     return reply.value;
   };
-  return { service, ask, flag: () => new Int32Array(new SharedArrayBuffer(4)) };
+  return { service, ask, replies, flag: () => new Int32Array(new SharedArrayBuffer(4)) };
 }
 
 const TEXT = 'int main(void) {\n\tif (x > 0) {\n\t\treturn f(x);\n\t}\n\treturn 0;\n}\n'.repeat(8);
@@ -194,7 +193,7 @@ describe('engine worker', function () {
   });
 
   it('finds the cells for a selection and where they are on together, in the document and the workspace, as the CLI does', async () => {
-    const { service, ask, flag } = inProcessEngine();
+    const { service, ask, replies, flag } = inProcessEngine();
     await ask({ type: 'load', id: 1, cancelled: flag(), path: modelPath, workspace: null });
     // A workspace file, open with an edit: a comment with an astral character before it.
     const file = path.join(PROJECT, 'src', 'list.c'), uri = pathToFileURL(file).href, text = `/* a 😀 comment */\n${fs.readFileSync(file, 'utf8')}`;
@@ -219,7 +218,29 @@ describe('engine worker', function () {
     assert.ok(places.sampleFiles > 0 && places.inWorkspace.length > 0, `${places.sampleFiles} files, ${places.inWorkspace.length} places, ${places.inFile.length} in the file`);
     assert.ok(places.inWorkspace.every((p) => p.file !== null && p.file !== file && fs.readFileSync(p.file, 'utf8').startsWith(p.text, p.offset)), 'other files only, as they are on disk');
     await assert.rejects(ask({ type: 'findCells', id: 4, cancelled: flag(), request: { ...request, end: start } }), /The selection .* is empty/);
+    // A long document not read before: how far the reading has come, every 50,000 characters, for this request.
+    const long = TEXT.repeat(250);
+    service.handle({ type: 'didOpen', uri: 'long', version: 1, text: long });
+    await ask({ type: 'findCells', id: 6, cancelled: flag(), request: { ...request, uri: 'long', length: long.length, start: 20, end: 40 } });
+    // Chunks of 256 characters: the first report after 50,176, the next 50,176 later.
+    assert.deepEqual(replies.filter((r) => r.type === 'didProgress'), [50_176, 100_352].map((done) => ({ type: 'didProgress', id: 6, done, total: long.length })));
+    await ask({ type: 'findCells', id: 7, cancelled: flag(), request: { ...request, uri: 'long', length: long.length, start: 60, end: 80 } });
+    assert.equal(replies.filter((r) => r.type === 'didProgress').length, 2, 'read once: no progress the second time');
     await assert.rejects(ask({ type: 'findSimilar', id: 5, cancelled: flag(), request: { ...request, cells: [{ layer: 9, index: 0, kind: 'cell', sign: 1 }], workspace: null } }), /has no cell L10#0/);
+  });
+
+  it('tells the caller of findCells how far the reading has come, through a real worker', async () => {
+    const engine = await EngineClient.start(createWorker);
+    try {
+      await engine.load(modelPath, null);
+      const long = TEXT.repeat(250), heard: [number, number][] = [];
+      engine.didOpen('file:///w/long.c', 1, long);
+      const found = await engine.findCells({ uri: 'file:///w/long.c', version: 1, length: long.length, start: 20, end: 40, languageId: 'c', threshold: 0.3 }, undefined, (done, total) => heard.push([done, total]));
+      assert.ok(found.cells.length > 0);
+      assert.deepEqual(heard, [[50_176, long.length], [100_352, long.length]]);
+    } finally {
+      await engine.dispose();
+    }
   });
 
   it('cancels a long request mid-search, and a killed worker rejects what was pending', async () => {

@@ -44,6 +44,7 @@ const engine: Samples<HostToEngine | EngineToHost> = {
   didChange: [{ type: 'didChange', uri: 'file:///a.c', version: 2, changes: [{ offset: 1, length: 1, text: 'x' }] }],
   didClose: [{ type: 'didClose', uri: 'file:///a.c' }],
   ready: [{ type: 'ready', protocolVersion: 2 }],
+  didProgress: [{ type: 'didProgress', id: 5, done: 50_000, total: 1_000_000 }],
   reply: [
     { type: 'reply', id: 3, ok: true, value: inspected },
     { type: 'reply', id: 4, ok: true, value: { chars: 10, files: 1, ranking: { if: [{ layer: 0, index: 1, score: 0.9, sign: 1 }], comment: [], string: [], depth: [], column: [] } } },
