@@ -4,11 +4,13 @@
 // inspection adapters ask it; it logs failures rather than throwing at them.
 
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import type { CellDiscovery, CellRef, CompletionOptions, FoundCells, InspectResult, ModelInfo, SignedCell, SimilarPlaces, Suggestion, TextChange } from '../protocol/engineProtocol';
 import type { FileSelection } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
+import { isSecretFile } from '../files/secretFiles';
 import { EngineClient } from './engineClient';
 
 export class EngineHost implements vscode.Disposable {
@@ -84,6 +86,10 @@ export class EngineHost implements vscode.Disposable {
     document: vscode.TextDocument, token: vscode.CancellationToken, what: string,
     send: (engine: EngineClient, doc: { uri: string; version: number; length: number }, signal: AbortSignal) => Promise<T>, rethrow = false,
   ): Promise<T | undefined> {
+    if (isSecretFile(document.uri.path)) { // its text would reach the document cache, and suggestions in other files
+      if (rethrow) throw new Error(`${path.basename(document.uri.path)} may hold secrets (by its name): Cellscope neither reads nor completes such files.`);
+      return undefined;
+    }
     try {
       return await this.cancellable(token, async (signal) => {
         for (let attempt = 0; ; attempt++) {

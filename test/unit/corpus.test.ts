@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { CorpusError, isHeldOut, readCorpus, splitText } from '../../src/files/corpus';
+import { isSecretFile } from '../../src/files/secretFiles';
 import { FileRefusal, readRegularFile } from '../../src/files/regularFile';
 import { StreamBatcher } from '../../src/train/streamBatcher';
 
@@ -63,6 +64,8 @@ describe('corpus', () => {
     assert.deepEqual(corpus.files.map((f) => f.path), ['app.js']);
     assert.equal(corpus.skipped.secret, 3); // .env.local.js, id_rsa.py, secrets.ts (.env and .key are not source)
     assert.equal(corpus.skipped.generated, 4);
+    // The same names are never mirrored to the engine (no completions in them, none of their text in other files' suggestions).
+    assert.deepEqual(['/w/.env', '/w/.env.local.js', '/w/certs/server.key', '/w/id_rsa.py', '/w/secrets.ts', '/w/app.js', '/w/src/environment.ts'].map(isSecretFile), [true, true, true, true, true, false, false]);
   });
 
   it('applies include and exclude patterns, and reads several roots', async () => {
