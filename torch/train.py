@@ -66,6 +66,19 @@ def heldout_bpc(m, documents, vocabulary, device):
     return nats / chars / math.log(2) if chars else None
 
 
+def sample(m, vocabulary, device, generator, length=200, temperature=0.8):
+    """What the model writes after a newline, as the engine's samples at each evaluation (never the unknown id 0)."""
+    chosen, ids, state = [], encode("\n", vocabulary).to(device).reshape(1, 1), None
+    with torch.no_grad():
+        for _ in range(length):
+            logits, state = m(ids, state)
+            weights = torch.softmax(logits[-1, 0, 1:].double().cpu() / temperature, dim=-1)
+            choice = torch.multinomial(weights, 1, generator=generator).item()
+            chosen.append(vocabulary[choice])
+            ids = torch.tensor([[choice + 1]], device=device)
+    return "".join(chosen)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus")
@@ -139,7 +152,8 @@ def main():
                 bpc = heldout_bpc(m, heldout, vocabulary, device)
                 train_bpc = sum(window) / len(window)
                 speed = round((training["charsSeen"] - chars_before) / max(elapsed, 1e-9))  # this run's, so far
-                point = {"step": training["step"], "seconds": round(seconds, 4), "trainBpc": round(train_bpc, 4), "heldoutBpc": None if bpc is None else round(bpc, 4), "charsPerSecond": speed}
+                point = {"step": training["step"], "seconds": round(seconds, 4), "trainBpc": round(train_bpc, 4), "heldoutBpc": None if bpc is None else round(bpc, 4), "charsPerSecond": speed,
+                         "sample": sample(m, vocabulary, device, torch.Generator().manual_seed(a.seed + training["step"]))}
                 training["history"].append(point)
                 charlstm.save(a.out, m, vocabulary, {**training, "seconds": seconds}, opt)  # whole before it is announced
                 print(json.dumps({**point, "chars_per_s": speed}), flush=True)

@@ -22,6 +22,7 @@ interface TrainerLine {
   trainBpc: number;
   heldoutBpc: number | null;
   chars_per_s: number;
+  sample?: string;
 }
 
 export class PytorchTrainer {
@@ -75,7 +76,8 @@ export class PytorchTrainer {
       if (!line.startsWith('{')) return; // anything else a library prints
       last = JSON.parse(line) as TrainerLine;
       this.onNote({ type: 'didProgress', id, step: last.step, seconds: last.seconds, budgetLeft: job.seconds - (last.seconds - before), charsPerSecond: last.chars_per_s, trainBpc: last.trainBpc });
-      this.onNote({ type: 'didEvaluate', id, point: { step: last.step, seconds: last.seconds, trainBpc: last.trainBpc, heldoutBpc: last.heldoutBpc, charsPerSecond: last.chars_per_s } });
+      this.onNote({ type: 'didEvaluate', id, point: { step: last.step, seconds: last.seconds, trainBpc: last.trainBpc, heldoutBpc: last.heldoutBpc, charsPerSecond: last.chars_per_s, sample: last.sample } });
+      if (last.sample !== undefined) this.onNote({ type: 'didSample', id, step: last.step, text: last.sample });
       saveCheckpointFile(job.checkpointPath, importModel(fs.readFileSync(out), out));
       this.onNote({ type: 'didSave', id, step: last.step, path: job.checkpointPath });
     }).then(() => false, (err: Error) => {

@@ -79,6 +79,10 @@ logits.reshape(-1).numpy().astype('<f4').tofile(sys.argv[3])
     const heldOut = (await readCorpus(PROJECT)).files.filter((f) => f.heldOut).map((f) => ({ text: f.text, warmUp: 0 }));
     const measured = evaluateDocuments(model, heldOut, 32, 64).bpcStatic;
     assert.ok(Math.abs(measured - last.heldoutBpc) <= 0.005, `the trainer says ${last.heldoutBpc}, eval ${measured}`);
+    // Each evaluation's figures for the dashboard, kept in the history as the engine keeps them.
+    assert.equal([...last.sample].length, 200);
+    assert.ok([...last.sample].every((ch: string) => cp.vocabulary.includes(ch)));
+    assert.deepEqual(cp.training.history[cp.training.history.length - 1], { step: 40, seconds: last.seconds, trainBpc: last.trainBpc, heldoutBpc: last.heldoutBpc, charsPerSecond: last.chars_per_s, sample: last.sample });
     // Resumed from a Cellscope export with Adam's moments: the step count goes on.
     const exported = path.join(dir, 'exported.safetensors');
     fs.writeFileSync(exported, exportModel(cp, true));
@@ -161,7 +165,7 @@ model.save(sys.argv[1], m, list("abcdefghijk"), training, opt)
       const trainer = await PytorchTrainer.start(ROOT, PYTHON, (n) => notes.push(n));
       const first = await trainer.train(job(file));
       assert.ok(!first.cancelled && first.step > 0 && first.heldoutBpc !== null && first.files === 8);
-      assert.deepEqual([...new Set(notes.map((n) => n.type))], ['didReadCorpus', 'didProgress', 'didEvaluate', 'didSave']);
+      assert.deepEqual([...new Set(notes.map((n) => n.type))], ['didReadCorpus', 'didProgress', 'didEvaluate', 'didSample', 'didSave']);
       assert.equal(loadCheckpointFile(file).training.step, first.step);
       assert.deepEqual(fs.readdirSync(path.dirname(file)), ['model.cellscope'], 'no lock and no copy of the corpus left behind');
       notes.length = 0;
