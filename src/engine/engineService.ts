@@ -58,6 +58,7 @@ interface LoadedModel {
 
 export class EngineService {
   private loaded: LoadedModel | undefined;
+  private loading: Promise<void> = Promise.resolve(); // the loads, in the order they came
   private readonly docs = new DocumentMirror();
   private labeler: Promise<SyntaxLabeler> | undefined;
 
@@ -77,7 +78,9 @@ export class EngineService {
     const message = received as HostToEngine;
     switch (message.type) {
       case 'load':
-        return void this.answer(message.id, message.cancelled, () => this.load(message.path, message.workspace));
+        // One at a time: a load that overtook another would keep counts meant for the other's vocabulary, or none.
+        this.loading = this.loading.then(() => this.answer(message.id, message.cancelled, () => this.load(message.path, message.workspace)));
+        return;
       case 'complete':
         return void this.answer(message.id, message.cancelled, (stale) => this.complete(message.request, stale));
       case 'inspect':

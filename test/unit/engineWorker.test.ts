@@ -24,7 +24,7 @@ import { codePointIndex, unitOffsets } from '../../src/inspect/textPositions';
 import { encodeCheckpoint } from '../../src/model/checkpoint';
 import { readContext } from '../../src/model/inference';
 import { modelFromCheckpoint } from '../../src/model/model';
-import type { CompletionOptions, EngineToHost, FoundCells, HostToEngine, InspectResult, SimilarPlaces, Suggestion } from '../../src/protocol/engineProtocol';
+import type { CompletionOptions, EngineToHost, FoundCells, HostToEngine, InspectResult, ModelInfo, SimilarPlaces, Suggestion } from '../../src/protocol/engineProtocol';
 import type { WorkerError } from '../../src/protocol/workerClient';
 import type { FileSelection } from '../../src/protocol/trainProtocol';
 import { loadCheckpointFile, saveCheckpointFile } from '../../src/files/checkpointFile';
@@ -190,6 +190,19 @@ describe('engine worker', function () {
     assert.equal(JSON.parse(fs.readFileSync(cached, 'utf8')).step, 200);
     fs.writeFileSync(cached, JSON.stringify({ ...found, step: 200, chars: -1 })); // a second ask reads the cache
     assert.equal(((await ask({ type: 'discoverCells', id: 5, cancelled: flag(), request: { folders: [{ path: PROJECT, include: [], exclude: [], maxFileBytes: 1e6 }] } })) as CellDiscovery).chars, -1);
+  });
+
+  it('loads one model at a time: loads asked back to back keep the workspace level of the last one', async () => {
+    const { service, ask, flag } = inProcessEngine();
+    const other = path.join(dir, 'other.cellscope'), workspace = { folders: [{ path: PROJECT, include: [], exclude: [], maxFileBytes: 1e6 }] };
+    saveCheckpointFile(other, Trainer.fresh('xyz 123\n'.repeat(40), [], { hidden: 8, layers: 1, batch: 2, steps: 8, lr: 1e-2, seed: 2 }, Arena.plain()).checkpoint());
+    await ask({ type: 'load', id: 1, cancelled: flag(), path: modelPath, workspace });
+    // Another vocabulary, then this one again, asked before either is answered (as training saves while a model loads).
+    const both = [ask({ type: 'load', id: 2, cancelled: flag(), path: other, workspace }), ask({ type: 'load', id: 3, cancelled: flag(), path: modelPath, workspace })];
+    assert.deepEqual((await Promise.all(both)).map((info) => (info as ModelInfo).hidden), [8, 16]);
+    const loaded = (service as unknown as { loaded: { model: { config: { hidden: number } }; documents: { workspace: unknown } } }).loaded;
+    assert.equal(loaded.model.config.hidden, 16);
+    assert.notEqual(loaded.documents.workspace, null, 'the workspace level is there for the model loaded last');
   });
 
   it('finds the cells for a selection and where they are on together, in the document and the workspace, as the CLI does', async () => {
