@@ -117,7 +117,7 @@ export class ActivationPanel implements vscode.Disposable {
     const ranking = found.kind
       ? `The selection is a ${found.kind.kind}: every cell ranked by how well it tells the ${found.kind.instances} of them in ${fileName} from the rest (ROC AUC), with the intersection over union of where it is on and where they are${kept}.`
       : `The selection is no syntax kind: the cells on in it ranked by how well they are on over it and off around it (intersection over union, within as much again on either side)${kept}.`;
-    this.found = { type: 'showFound', title: `Cells for lines ${from}${to > from ? `–${to}` : ''} of ${fileName}`, ranking, threshold, cells: found.cells, byKind: found.kind !== null };
+    this.found = { type: 'showFound', title: `Cells for ${to > from ? `lines ${from}–${to}` : `line ${from}`} of ${fileName}`, ranking, threshold, cells: found.cells, byKind: found.kind !== null };
     this.post(this.found);
   }
 

@@ -103,7 +103,7 @@ describe('end to end: the activation panel in VS Code (code-server + Chromium)',
     await wb.page.locator('.context-view .action-label', { hasText: 'Find Cells for Selection' }).first().hover(); // Monaco's menu takes its item from the pointer, then Enter
     await wb.page.keyboard.press('Enter');
     await wb.waitFor('the cells for the selection', async () => (await frame.locator('#found-cells li').count()) > 0, 60_000);
-    assert.match(await frame.locator('#found h2').textContent() ?? '', /^Cells for lines 1 of src\/list\.c$/);
+    assert.match(await frame.locator('#found h2').textContent() ?? '', /^Cells for line 1 of src\/list\.c$/);
     assert.match(await frame.locator('#ranking').textContent() ?? '', /^The selection is a comment: every cell ranked by how well it tells the 2 of them in src\/list\.c from the rest/);
     const firstFound = (await frame.locator('#found-cells li').first().textContent())!;
     const [, foundLayer, foundIndex] = /^\s*L(\d+)#(\d+) tanh\(c\)/.exec(firstFound)!;
