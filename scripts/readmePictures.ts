@@ -1,8 +1,7 @@
 // `npm run pictures`: the README's pictures, taken in a real VS Code (code-server, from
 // test/e2e's workbench tools) with a model trained on the Linux kernel subset, not the
-// seconds-old models of the tests: the activation panel on the comment cell, Find Cells for a
-// selected comment, and the training dashboard. Writes docs/images/*.png. (The ghost text's
-// picture is the completion e2e's.)
+// seconds-old models of the tests: ghost text, the activation panel on the comment cell, Find
+// Cells for a selected comment, and the training dashboard. Writes docs/images/*.png.
 //   usage: npm run pictures -- [--model .cellscope/kernel-h128-10min.cellscope] [--corpus .cellscope/kernel]
 
 import * as fs from 'node:fs';
@@ -27,7 +26,10 @@ async function main(): Promise<void> {
   const corpus = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-pictures-ws-'));
   fs.cpSync(given, corpus, { recursive: true });
   const extensions = installExtension();
-  const settings = { 'security.workspace.trust.enabled': false, 'files.autoSave': 'off' };
+  // VS Code's word suggestions off, as in the completion e2e: only Cellscope's ghost text.
+  const settings = {
+    'security.workspace.trust.enabled': false, 'files.autoSave': 'off', 'editor.quickSuggestions': { other: false, comments: false, strings: false }, 'editor.suggestOnTriggerCharacters': false,
+  };
   const reopen = { userDataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-pictures-')), port: await freePort() };
   // First opening: VS Code makes the workspace's storage folder; the model goes there, as training would put it.
   let wb = await Workbench.open(corpus, extensions, settings, reopen);
@@ -38,7 +40,8 @@ async function main(): Promise<void> {
   fs.copyFileSync(model, path.join(folder, 'cellscope.cellscope', 'model.cellscope'));
   wb = await Workbench.open(corpus, extensions, settings, reopen);
   try {
-    await wb.waitFor('the model', async () => /Cellscope \d\.\d\d bpc/.test(await wb.statusBar()), 60_000);
+    // The engine has the model (and the workspace's counts) once completions say so.
+    await wb.waitFor('the model in the engine', async () => /Cellscope \d\.\d\d bpc/.test(await wb.statusBar()) && /Complete(?!: no model)/.test(await wb.statusBar()), 120_000);
     fs.mkdirSync(IMAGES, { recursive: true });
     const shoot = async (name: string) => {
       await wb.page.mouse.move(2, 880); // no hover box over the code
@@ -50,9 +53,20 @@ async function main(): Promise<void> {
     // Room for the code: no side bars.
     await wb.runCommand('View: Close Primary Side Bar');
     await wb.runCommand('View: Toggle Secondary Side Bar Visibility');
-    // The editor at a comment of several lines in the middle of the file, where the panel shows it.
+    // Ghost text: a line typed inside an if of encode_comp_t, which the file has shown the way to.
     await wb.openFile(path.basename(FILE));
-    const text = fs.readFileSync(path.join(corpus, FILE), 'utf8'), inside = text.indexOf('/*\n', text.length >> 1) + 3;
+    const text = fs.readFileSync(path.join(corpus, FILE), 'utf8');
+    await goToLine(wb, text.slice(0, text.indexOf('\tif (rnd && (++value > MAXFRACT)) {')).split('\n').length);
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.type('value >>= EXP', { delay: 60 }); // after the editor's own indentation
+    await wb.waitFor('ghost text', async () => (await wb.ghostText()).length > 0, 30_000);
+    await shoot('ghost-text');
+    await wb.page.keyboard.press('Escape');
+    for (let i = 0; i < 3; i++) await wb.page.keyboard.press('Control+Z'); // the typing and the new line: the file as it was
+
+    // The editor at a comment of several lines in the middle of the file, where the panel shows it.
+    const inside = text.indexOf('/*\n', text.length >> 1) + 3;
     const line = text.slice(0, inside).split('\n').length;
     await goToLine(wb, line);
 
