@@ -19,18 +19,12 @@ import { DEFAULT_THRESHOLD, type TraceKind } from '../src/protocol/engineProtoco
 import type { CellRef } from '../src/protocol/engineProtocol';
 import type { HostToPanel, PanelToHost } from '../src/protocol/panelProtocol';
 import { meanBits, surprisingPlaces } from '../src/inspect/surprise';
+import { $, el } from './dom';
 
 declare function acquireVsCodeApi(): { postMessage(m: PanelToHost): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
 const post = (m: PanelToHost) => vscode.postMessage(m);
 
-const $ = (id: string) => document.getElementById(id)!;
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K | string, props: Record<string, string> = {}, text = ''): HTMLElement => {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) e.setAttribute(k, v);
-  e.textContent = text;
-  return e;
-};
 
 const KINDS: [TraceKind, string][] = [['cell', 'tanh(c)'], ['input', 'input gate'], ['forget', 'forget gate'], ['output', 'output gate']];
 const SURPRISE = 'surprise', MAX_BITS = 8; // the view's radio value; bits shown at full colour

@@ -7,6 +7,7 @@
 
 import type { HistoryPoint } from '../src/model/checkpoint';
 import type { DashboardToHost, HostToDashboard } from '../src/protocol/dashboardProtocol';
+import { $, el, svg } from './dom';
 
 declare function acquireVsCodeApi(): { postMessage(m: DashboardToHost): void; getState(): unknown; setState(s: unknown): void };
 const vscode = acquireVsCodeApi();
@@ -18,13 +19,6 @@ let history: HistoryPoint[] = [];
 let live: Progress[] = []; // a running training's progress since its last evaluation
 let axis: Axis = (vscode.getState() as { axis?: Axis } | undefined)?.axis ?? 'step';
 
-const $ = (id: string) => document.getElementById(id)!;
-const SVG = 'http://www.w3.org/2000/svg';
-const svg = (tag: string, attributes: Record<string, string | number> = {}) => {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attributes)) e.setAttribute(k, String(v));
-  return e;
-};
 
 window.addEventListener('message', (event: MessageEvent<HostToDashboard>) => {
   const m = event.data;
@@ -66,24 +60,18 @@ function draw(): void {
     chart('saturation', "Gates' saturation: share of values below 0.1 (dashed) and above 0.9", saturation),
   );
   const samples = history.filter((p) => p.sample !== undefined).reverse().map((p) => {
-    const item = document.createElement('li'), text = document.createElement('pre');
-    item.append(`step ${p.step.toLocaleString('en')}, ${(p.seconds / 60).toFixed(1)} min, held-out ${p.heldoutBpc?.toFixed(2) ?? 'n/a'} bpc`);
-    text.textContent = p.sample!; // data, never markup
-    item.append(text);
+    const item = el('li', {}, `step ${p.step.toLocaleString('en')}, ${(p.seconds / 60).toFixed(1)} min, held-out ${p.heldoutBpc?.toFixed(2) ?? 'n/a'} bpc`);
+    item.append(el('pre', {}, p.sample));
     return item;
   });
-  $('samples').replaceChildren(...samples);
-  if (samples.length === 0) $('samples').replaceChildren(Object.assign(document.createElement('li'), { textContent: 'The samples appear at each evaluation (every minute of training, and at its end).' }));
+  $('samples').replaceChildren(...(samples.length > 0 ? samples : [el('li', {}, 'The samples appear at each evaluation (every minute of training, and at its end).')]));
 }
 
 /** A line chart with its axes, ticks and legend; one path and a dot per point for each series. */
 function chart(id: string, title: string, series: Series[]): HTMLElement {
   const W = 560, H = 210, left = 56, right = 12, top = 12, bottom = 34;
   const all = series.flatMap((s) => s.points);
-  const figure = document.createElement('figure');
-  figure.id = id;
-  const caption = document.createElement('figcaption');
-  caption.textContent = title;
+  const figure = el('figure', { id }), caption = el('figcaption', {}, title);
   const plot = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title });
   if (all.length > 0) {
     const xs = ticks(Math.min(...all.map((p) => p[0])), Math.max(...all.map((p) => p[0]))), ys = ticks(Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[1])));
@@ -104,10 +92,9 @@ function chart(id: string, title: string, series: Series[]): HTMLElement {
   } else {
     plot.append(label(W / 2, H / 2, 'no figures yet', 'middle'));
   }
-  const legend = document.createElement('p');
-  legend.className = 'legend';
+  const legend = el('p', { class: 'legend' });
   for (const s of series) {
-    const key = document.createElement('span');
+    const key = el('span');
     key.style.borderTop = `2px ${s.dashed ? 'dashed' : 'solid'} var(--vscode-charts-${s.colour})`;
     legend.append(key, ` ${s.name} `);
   }
@@ -115,11 +102,7 @@ function chart(id: string, title: string, series: Series[]): HTMLElement {
   return figure;
 }
 
-function label(px: number, py: number, text: string, anchor: 'start' | 'middle' | 'end'): SVGElement {
-  const t = svg('text', { x: px.toFixed(1), y: py.toFixed(1), 'text-anchor': anchor });
-  t.textContent = text;
-  return t;
-}
+const label = (px: number, py: number, text: string, anchor: 'start' | 'middle' | 'end') => svg('text', { x: px.toFixed(1), y: py.toFixed(1), 'text-anchor': anchor }, text);
 
 /** About five round tick values covering [lo, hi]. */
 function ticks(lo: number, hi: number): number[] {
@@ -133,17 +116,16 @@ function ticks(lo: number, hi: number): number[] {
 const number = (v: number) => (Math.abs(v) >= 10_000 ? `${Math.round(v / 1000)}k` : Number(v.toPrecision(3)).toString());
 
 function controls(): void {
-  const group = document.createElement('fieldset');
-  group.append(Object.assign(document.createElement('legend'), { textContent: 'Against' }));
+  const group = el('fieldset');
+  group.append(el('legend', {}, 'Against'));
   for (const [value, text] of [['step', 'steps'], ['minutes', 'minutes']] as const) {
-    const input = Object.assign(document.createElement('input'), { type: 'radio', name: 'axis', value, checked: axis === value, id: `axis-${value}` });
+    const input = el('input', { type: 'radio', name: 'axis', value, id: `axis-${value}`, ...(axis === value ? { checked: '' } : {}) });
     input.addEventListener('change', () => {
       axis = value;
       vscode.setState({ axis });
       draw();
     });
-    const labelled = Object.assign(document.createElement('label'), { htmlFor: input.id, textContent: ` ${text} ` });
-    group.append(input, labelled);
+    group.append(input, el('label', { for: input.id }, ` ${text} `));
   }
   $('controls').replaceChildren(group);
 }

@@ -11,9 +11,9 @@ import { Arena } from '../model/arena';
 import { modelFromCheckpoint } from '../model/model';
 import { loadCheckpointFile } from '../files/checkpointFile';
 import { readCorpus } from '../files/corpus';
-import { documentStates, findSelectionCells, similarPlaces } from '../inspect/selectionCells';
+import { describePlace, documentStates, findSelectionCells, similarPlaces } from '../inspect/selectionCells';
 import { languageOfPath } from '../inspect/languages';
-import { codePointIndex, lineAndColumn, unitOffsets } from '../inspect/textPositions';
+import { codePointIndex, unitOffsets } from '../inspect/textPositions';
 import { numberFlag, parse, readTextArgument, stringFlag, UsageError } from './args';
 
 export const CELLS_HELP = `cellscope cells MODEL DIR [--chars ${DISCOVERY_CHARS}]
@@ -46,9 +46,6 @@ export async function cellsCommand(args: string[], simd: Uint8Array | undefined)
   console.log(JSON.stringify({ chars: found.chars, files: found.files, named, ranking }));
 }
 
-/** Places shown from the text: their first characters, on one line. */
-const SNIPPET_CHARS = 60;
-
 async function selectionCommand(args: string[], simd: Uint8Array | undefined): Promise<void> {
   const p = parse('cells', args, { select: { type: 'string' }, threshold: { type: 'string' } }, ['MODEL', 'FILE']);
   const [modelFile, file] = p.positionals, text = readTextArgument(file, 'the file');
@@ -62,10 +59,7 @@ async function selectionCommand(args: string[], simd: Uint8Array | undefined): P
   const language = languageOfPath(file);
   const kind = language && (await (await SyntaxLabeler.create(bundledAssets(path.resolve(__dirname, '..')))).selectionKind(text, language, start, end));
   const cells = findSelectionCells(states, selection, threshold, kind?.mask);
-  const similar = similarPlaces(states, cells.slice(0, 3), threshold, 20, selection).map((place) => {
-    const offset = offsets[place.start];
-    return { offset, ...lineAndColumn(text, offset), text: text.slice(offset, offsets[place.end]).slice(0, SNIPPET_CHARS), strength: place.strength };
-  });
+  const similar = similarPlaces(states, cells.slice(0, 3), threshold, 20, selection).map((place) => describePlace(text, offsets, place));
   console.log(JSON.stringify({
     kind: kind ? { kind: kind.kind, instances: kind.instances } : null, searched: states.kinds, threshold,
     cells: cells.map((c) => ({ ...c, layer: c.layer + 1 })), similar,

@@ -7,13 +7,13 @@
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { suggest } from '../complete/suggest';
-import { discoverCells, discoveryFiles, DISCOVERY_CHARS } from '../inspect/cellDiscovery';
+import { discoverCells, discoveryFiles, DISCOVERY_CHARS, sampleFiles } from '../inspect/cellDiscovery';
 import type { CellDiscovery } from '../protocol/engineProtocol';
 import { SyntaxLabeler, type SyntaxAssets } from '../inspect/syntaxLabels';
 import { cellValues, gateSaturation, traceStates, traceText, type CellStates, type Trace, type TraceCache } from '../inspect/trace';
-import { documentStates, findSelectionCells, similarPlaces, type Place, type Span } from '../inspect/selectionCells';
+import { describePlace, documentStates, findSelectionCells, similarPlaces, type Place, type Span } from '../inspect/selectionCells';
 import { languageOfId } from '../inspect/languages';
-import { codePointIndex, lineAndColumn, unitOffsets } from '../inspect/textPositions';
+import { codePointIndex, unitOffsets } from '../inspect/textPositions';
 import { documentStart } from '../model/inference';
 import { Mixture } from '../model/mixture';
 import { DocumentCache } from '../complete/documentCache';
@@ -36,9 +36,8 @@ import { CorpusError, readCorpus } from '../files/corpus';
 import { DocumentMirror } from './documentMirror';
 import { StepHelper } from './stepHelper';
 
-// Places listed at most, in the document and in the workspace; each shows its first characters.
+// Places listed at most, in the document and in the workspace.
 const PLACES = 20;
-const SNIPPET_CHARS = 60;
 // The workspace's sample for Find Similar keeps at most this many bytes of states.
 const SAMPLE_BYTES = 128 * 2 ** 20;
 // Reading a whole document for findCells reports its progress this often (about a second for the default model).
@@ -245,8 +244,8 @@ export class EngineService {
     const missing = request.cells.find((c) => c.layer >= layers || c.index >= hidden || !states.kinds.includes(c.kind));
     if (missing) throw new WorkerError(`This search has no cell L${missing.layer + 1}#${missing.index} ${missing.kind}: the model has ${layers} layers of ${hidden} cells, and it kept ${states.kinds.join(', ')}.`, 'failed');
     const place = (file: string | null, fileText: string, at: Uint32Array, p: Place): SimilarPlace => {
-      const offset = at[p.start];
-      return { file, offset, line: lineAndColumn(fileText, offset).line - 1, text: fileText.slice(offset, at[p.end]).slice(0, SNIPPET_CHARS), strength: p.strength };
+      const { offset, line, text: snippet, strength } = describePlace(fileText, at, p);
+      return { file, offset, line: line - 1, text: snippet, strength };
     };
     const inFile = similarPlaces(states, request.cells, request.threshold, PLACES, selection).map((p) => place(null, text, offsets, p));
     const sample = await this.workspaceSample(loaded, request.workspace, states.kinds, stale);
@@ -294,15 +293,10 @@ export class EngineService {
       if (this.loaded !== loaded) throw new WorkerError('cancelled', 'cancelled');
       const { layers: L, hidden: H } = loaded.model.config, maxChars = Math.min(DISCOVERY_CHARS, Math.floor(SAMPLE_BYTES / (L * kinds.length * H)));
       const files: NonNullable<LoadedModel['sample']>['files'] = [];
-      let chars = 0;
-      for (const f of discoveryFiles(corpus.files)) {
-        if (chars >= maxChars) break;
-        const text = [...f.text].slice(0, maxChars - chars).join('');
-        const ids = loaded.model.vocabulary.encode(text);
-        const states = traceStates(loaded.model, ids, documentStart(loaded.model), kinds, stale);
+      for (const { file, text } of sampleFiles(discoveryFiles(corpus.files), maxChars)) {
+        const states = traceStates(loaded.model, loaded.model.vocabulary.encode(text), documentStart(loaded.model), kinds, stale);
         if (!states) throw new WorkerError('cancelled', 'cancelled');
-        files.push({ file: f.file, text, states, offsets: unitOffsets(text) });
-        chars += states.steps;
+        files.push({ file, text, states, offsets: unitOffsets(text) });
       }
       loaded.sample = { workspace: key, files };
     }

@@ -47,7 +47,7 @@ export class ActivationPanel implements vscode.Disposable {
     this.editor = vscode.window.activeTextEditor ?? this.editor;
     if (this.panel) return this.panel.reveal(vscode.ViewColumn.Beside, true);
     const panel = openWebviewPanel(this.context, {
-      viewType: 'cellscope.activations', title: 'Cellscope Activations', script: 'dist/activations.js', styles: ['dist/codicons/codicon.css', 'media/activations.css'], body: PANEL_BODY,
+      viewType: 'cellscope.activations', title: 'Cellscope Activations', script: 'dist/activations.js', styles: ['dist/codicons/codicon.css', 'media/webview.css', 'media/activations.css'], body: PANEL_BODY,
     });
     this.panel = panel;
     // The webview is untrusted: a message of another shape is dropped.

@@ -31,18 +31,28 @@ export async function discoverCells(
 ): Promise<CellDiscovery | undefined> {
   const start = documentStart(model);
   const traces: TraceValues[] = [], labels: CharacterLabels[] = [];
-  let chars = 0;
-  for (const file of files) {
-    if (chars >= maxChars) break;
+  for (const { text, language } of sampleFiles(files, maxChars)) {
     if (shouldStop()) return undefined;
-    const text = [...file.text].slice(0, maxChars - chars).join('');
     const trace = traceText(model, model.vocabulary.encode(text), start, shouldStop);
     if (!trace) return undefined;
     traces.push(trace);
-    labels.push(await labeler.labelCharacters(text, file.language));
-    chars += traces[traces.length - 1].steps;
+    labels.push(await labeler.labelCharacters(text, language));
   }
-  return { chars, files: traces.length, ranking: scoreCells(joinTraces(traces, model), joinLabels(labels)) };
+  const joined = joinTraces(traces, model);
+  return { chars: joined.steps, files: traces.length, ranking: scoreCells(joined, joinLabels(labels)) };
+}
+
+/** The first `maxChars` characters of `files`, in order, the last file cut short: the sample discovery (and Find Similar) reads. */
+export function sampleFiles<F extends { text: string }>(files: F[], maxChars: number): F[] {
+  const sample: F[] = [];
+  let chars = 0;
+  for (const file of files) {
+    if (chars >= maxChars) break;
+    const kept = [...file.text].slice(0, maxChars - chars);
+    sample.push({ ...file, text: kept.join('') });
+    chars += kept.length;
+  }
+  return sample;
 }
 
 function joinTraces(traces: TraceValues[], model: Model): TraceValues {

@@ -12,6 +12,7 @@ import type { Model } from '../model/model';
 import { TRACE_KINDS, type SelectionCell, type SignedCell, type TraceKind } from '../protocol/engineProtocol';
 import { UserError } from '../util/userError';
 import { auc, positions } from './cellScores';
+import { lineAndColumn } from './textPositions';
 import { traceStates, type CellStates } from './trace';
 
 export interface Span {
@@ -127,6 +128,15 @@ export function similarPlaces(states: CellStates, cells: SignedCell[], threshold
   }
   const mass = (p: Place) => (p.end - p.start) * p.strength;
   return places.sort((a, b) => mass(b) - mass(a) || a.start - b.start).slice(0, count);
+}
+
+// A place is shown by its first characters.
+const SNIPPET_CHARS = 60;
+
+/** A place as people read it in `text` (`offsets`: textPositions.ts `unitOffsets` of it): its UTF-16 offset, line and column (from 1), first characters and strength. */
+export function describePlace(text: string, offsets: Uint32Array, place: Place): { offset: number; line: number; column: number; text: string; strength: number } {
+  const offset = offsets[place.start];
+  return { offset, ...lineAndColumn(text, offset), text: text.slice(offset, offsets[place.end]).slice(0, SNIPPET_CHARS), strength: place.strength };
 }
 
 /** One cell's series over the file. */

@@ -8,6 +8,7 @@
 import type { LstmState } from '../model/inference';
 import { readContext } from '../model/inference';
 import type { Vec } from '../model/kernels';
+import { logSumExp } from '../model/outputLayer';
 import { Mixture } from '../model/mixture';
 import type { SaturationShares } from '../model/checkpoint';
 import type { Model } from '../model/model';
@@ -108,10 +109,7 @@ export function traceStates(
 
 /** −log₂ of softmax(logits[offset, offset + V))[id]. */
 function bits(logits: Vec, offset: number, V: number, id: number): number {
-  let max = -Infinity, sum = 0;
-  for (let v = 0; v < V; v++) max = Math.max(max, logits[offset + v]);
-  for (let v = 0; v < V; v++) sum += Math.exp(logits[offset + v] - max);
-  return (max + Math.log(sum) - logits[offset + id]) / Math.LN2;
+  return (logSumExp(logits, offset, V) - logits[offset + id]) / Math.LN2;
 }
 
 // Where each gate sits in a step's pre-activations (4H): i, f, g, o.
@@ -121,6 +119,9 @@ const GATE_BLOCK = { input: 0, forget: 1, output: 3 } as const;
 function quantized(a: { tanhC: Vec; gates: Vec }, H: number, t: number, kind: TraceKind, j: number): number {
   return kind === 'cell' ? Math.round((a.tanhC[t * H + j] + 1) * 127.5) : Math.round(a.gates[(4 * t + GATE_BLOCK[kind]) * H + j] * 255);
 }
+
+// A gate is saturated below 0.1 and above 0.9 (the paper's Figure 3): those bounds as quantized bytes (v·255).
+const SATURATED_LOW = 0.1 * 255, SATURATED_HIGH = 0.9 * 255;
 
 /** For every cell, the share of characters where its input, forget and output gates are below 0.1 and above 0.9 (the paper's Figure 3): (L, 3, H, 2). */
 export function gateSaturation(trace: Trace): Float32Array {
@@ -132,8 +133,8 @@ export function gateSaturation(trace: Trace): Float32Array {
         const row = ((t * L + l) * K + g + 1) * H, o = (l * 3 + g) * H * 2;
         for (let j = 0; j < H; j++) {
           const q = trace.values[row + j];
-          if (q < 25.5) out[o + 2 * j]++;
-          else if (q > 229.5) out[o + 2 * j + 1]++;
+          if (q < SATURATED_LOW) out[o + 2 * j]++;
+          else if (q > SATURATED_HIGH) out[o + 2 * j + 1]++;
         }
       }
     }
@@ -151,8 +152,8 @@ export function saturationShares(states: CellStates): SaturationShares {
     for (let l = 0; l < L; l++) {
       const rows = states.values.subarray((l * K + k) * H * T, (l * K + k + 1) * H * T);
       for (let i = 0; i < rows.length; i++) {
-        if (rows[i] < 25.5) left++;
-        else if (rows[i] > 229.5) right++;
+        if (rows[i] < SATURATED_LOW) left++;
+        else if (rows[i] > SATURATED_HIGH) right++;
       }
     }
     const n = Math.max(1, L * H * T);

@@ -206,8 +206,9 @@ export type EngineToHost =
   | { type: 'reply'; id: number; ok: false; error: string; code: EngineErrorCode };
 
 /** A CellRef's shape (messageShape.ts); whether the model has the cell is the engine's to check. */
-export const CELL_REF = record({ layer: whole(), index: whole(), kind: oneOf(TRACE_KINDS) });
-export const SIGNED_CELL = record({ layer: whole(), index: whole(), kind: oneOf(TRACE_KINDS), sign: oneOf([1, -1]) });
+const CELL_FIELDS = { layer: whole(), index: whole(), kind: oneOf(TRACE_KINDS) };
+export const CELL_REF = record(CELL_FIELDS);
+export const SIGNED_CELL = record({ ...CELL_FIELDS, sign: oneOf([1, -1]) });
 
 /** What the engine accepts of each request; the model's own bounds are checked where it is known. */
 export const HOST_TO_ENGINE: UnionShapes<HostToEngine> = (() => {

@@ -30,21 +30,21 @@ const PAUSE_POLL_MS = 25;
 export async function trainLoop(trainer: Trainer, opts: TrainLoopOptions): Promise<void> {
   const stats = trainer.stats;
   const end = stats.seconds + opts.seconds;
-  let lastProgress = stats.seconds, lastEvaluation = stats.seconds;
-  // Train bits/char and speed are averaged over the steps since the last progress report.
-  let windowBits = 0, windowSteps = 0, windowChars = 0, windowSeconds = 0, lastBpc = NaN;
+  // Where the last progress report and the last evaluation were (training seconds, characters read): the speeds since.
+  const lastProgress = { seconds: stats.seconds, chars: stats.charsSeen }, lastEvaluation = { ...lastProgress };
+  const speedSince = (from: { seconds: number; chars: number }) => (stats.charsSeen - from.chars) / (stats.seconds - from.seconds);
+  const mark = (at: { seconds: number; chars: number }) => Object.assign(at, { seconds: stats.seconds, chars: stats.charsSeen });
+  // Train bits/char is averaged over the steps since the last progress report.
+  let windowBits = 0, windowSteps = 0, lastBpc = NaN;
   const recentBpc = () => (windowSteps > 0 ? windowBits / windowSteps : lastBpc);
-  // Training speed between evaluations, for the history.
-  let sinceChars = 0, sinceSeconds = 0;
   const checkpoint = () => {
     const heldoutBpc = trainer.evaluate();
     const trainBpc = recentBpc(), sample = trainer.sample('\n', SAMPLE_CHARS, SAMPLE_TEMPERATURE);
     stats.history.push({
       step: stats.step, seconds: round(stats.seconds), trainBpc: round(trainBpc), heldoutBpc: heldoutBpc === null ? null : round(heldoutBpc),
-      ...(sinceSeconds > 0 ? { charsPerSecond: Math.round(sinceChars / sinceSeconds) } : {}), sample, saturation: trainer.gateSaturation(),
+      ...(stats.seconds > lastEvaluation.seconds ? { charsPerSecond: Math.round(speedSince(lastEvaluation)) } : {}), sample, saturation: trainer.gateSaturation(),
     });
-    sinceChars = 0;
-    sinceSeconds = 0;
+    mark(lastEvaluation);
     opts.report({ kind: 'evaluated', step: stats.step, seconds: stats.seconds, trainBpc, heldoutBpc });
     opts.report({ kind: 'sampled', step: stats.step, text: sample });
     opts.save();
@@ -55,18 +55,13 @@ export async function trainLoop(trainer: Trainer, opts: TrainLoopOptions): Promi
     const bpc = trainer.step();
     const dt = (performance.now() - t0) / 1000;
     stats.seconds += dt;
-    windowBits += bpc; windowSteps++; lastBpc = bpc; windowSeconds += dt; windowChars += trainer.stats.batch * trainer.stats.steps;
-    sinceSeconds += dt;
-    sinceChars += trainer.stats.batch * trainer.stats.steps;
-    if (stats.seconds - lastProgress >= PROGRESS_EVERY_S) {
-      opts.report({ kind: 'progress', step: stats.step, seconds: stats.seconds, charsPerSecond: windowChars / windowSeconds, trainBpc: recentBpc() });
-      lastProgress = stats.seconds;
-      windowBits = 0; windowSteps = 0; windowChars = 0; windowSeconds = 0;
+    windowBits += bpc; windowSteps++; lastBpc = bpc;
+    if (stats.seconds - lastProgress.seconds >= PROGRESS_EVERY_S) {
+      opts.report({ kind: 'progress', step: stats.step, seconds: stats.seconds, charsPerSecond: speedSince(lastProgress), trainBpc: recentBpc() });
+      mark(lastProgress);
+      windowBits = 0; windowSteps = 0;
     }
-    if (stats.seconds - lastEvaluation >= EVALUATE_EVERY_S) {
-      checkpoint();
-      lastEvaluation = stats.seconds;
-    }
+    if (stats.seconds - lastEvaluation.seconds >= EVALUATE_EVERY_S) checkpoint();
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (opts.pausedUntil && Date.now() < opts.pausedUntil() && !opts.signal.aborted) {
       await new Promise<void>((resolve) => setTimeout(resolve, PAUSE_POLL_MS));
@@ -75,7 +70,7 @@ export async function trainLoop(trainer: Trainer, opts: TrainLoopOptions): Promi
   if (opts.signal.aborted) {
     opts.save(); // a stop request wants out now: save, skip the evaluation
     opts.report({ kind: 'saved', step: stats.step });
-  } else if (stats.seconds > lastEvaluation || stats.history.length === 0) {
+  } else if (stats.seconds > lastEvaluation.seconds || stats.history.length === 0) {
     checkpoint();
   }
 }

@@ -32,7 +32,7 @@ export class TrainingDashboard implements vscode.Disposable {
   show(): void {
     if (this.panel) return this.panel.reveal(vscode.ViewColumn.Beside, true);
     const panel = openWebviewPanel(this.context, {
-      viewType: 'cellscope.dashboard', title: 'Cellscope Training', script: 'dist/dashboard.js', styles: ['media/dashboard.css'], body: DASHBOARD_BODY,
+      viewType: 'cellscope.dashboard', title: 'Cellscope Training', script: 'dist/dashboard.js', styles: ['media/webview.css', 'media/dashboard.css'], body: DASHBOARD_BODY,
     });
     this.panel = panel;
     // The webview is untrusted: a message of another shape is dropped; its only message is `ready`.
