@@ -113,7 +113,8 @@ function ticks(lo: number, hi: number): number[] {
   return out;
 }
 
-const number = (v: number) => (Math.abs(v) >= 10_000 ? `${Math.round(v / 1000)}k` : Number(v.toPrecision(3)).toString());
+// Thousands to four significant figures: ticks 250 apart near 229,000 must not all read "229k".
+const number = (v: number) => (Math.abs(v) >= 10_000 ? `${Number((v / 1000).toPrecision(4))}k` : Number(v.toPrecision(3)).toString());
 
 function controls(): void {
   const group = el('fieldset');
