@@ -97,7 +97,7 @@ function buildSimdBuilds() {
 async function buildSimdKernels(outFile = 'dist/simd.wasm', relaxed = false) {
   const { default: asc } = await import('assemblyscript/asc');
   const { error, stderr } = await asc.main([
-    `${__dirname}/src/model/simd/gemm.ts`, `${__dirname}/src/model/simd/lstmPointwise.ts`, `${__dirname}/src/model/simd/optimizer.ts`, '--outFile', outFile, '-O3',
+    `${__dirname}/src/model/simd/gemm.ts`, `${__dirname}/src/model/simd/pointwise.ts`, `${__dirname}/src/model/simd/optimizer.ts`, '--outFile', outFile, '-O3',
     '--enable', 'simd', ...(relaxed ? ['--enable', 'relaxed-simd'] : []), '--enable', 'threads',
     '--importMemory', '--sharedMemory', '--maximumMemory', '16384', '--runtime', 'stub', '--noExportMemory',
   ]);

@@ -20,7 +20,11 @@ interface SimdExports {
   gemmAxpy(c: number, a: number, sAm: number, sAk: number, b: number, m: number, n: number, k: number, accumulate: boolean): void;
   lstmPointwiseForward(gates: number, c: number, tanhC: number, h: number, cPrev: number, batch: number, hidden: number): void;
   lstmPointwiseBackward(dGates: number, dc: number, dh: number, gates: number, tanhC: number, cPrev: number, batch: number, hidden: number): void;
-  addColumnSums(a: number, b: number, x: number, rows: number, cols: number): void;
+  gruPointwiseForward(gates: number, hh: number, h: number, hPrev: number, batch: number, hidden: number): void;
+  gruPointwiseBackward(dGates: number, dHh: number, dhPrev: number, dh: number, gates: number, hh: number, hPrev: number, batch: number, hidden: number): void;
+  rnnPointwiseForward(pre: number, h: number, n: number): void;
+  rnnPointwiseBackward(dPre: number, dh: number, h: number, n: number): void;
+  addColumnSums(a: number, x: number, rows: number, cols: number): void;
   addInto(y: number, x: number, n: number): void;
   sumOfSquares(x: number, n: number): number;
   adamStep(params: number, grads: number, m: number, v: number, n: number, beta1: number, beta2: number, eps: number, stepSize: number, root2: number): void;
@@ -143,7 +147,7 @@ function simdKernels(x: SimdExports, at: (v: Vec, off?: number) => number): Kern
     matmulABt: (c, cOff, a, aOff, b, bOff, m, n, k, acc) => x.gemmDot(at(c, cOff), at(a, aOff), at(b, bOff), m, n, k, acc),
     matmulAB: (c, cOff, a, aOff, b, bOff, m, n, k, acc) => x.gemmAxpy(at(c, cOff), at(a, aOff), k, 1, at(b, bOff), m, n, k, acc),
     matmulAtB: (c, cOff, a, aOff, b, bOff, m, n, k, acc) => x.gemmAxpy(at(c, cOff), at(a, aOff), 1, m, at(b, bOff), m, n, k, acc),
-    addColumnSums: (a, b, v, vOff, rows, cols) => x.addColumnSums(at(a), at(b), at(v, vOff), rows, cols),
+    addColumnSums: (a, v, vOff, rows, cols) => x.addColumnSums(at(a), at(v, vOff), rows, cols),
     addInto: (y, v) => x.addInto(at(y), at(v), y.length),
     // The SIMD pointwise kernels take whole vectors of 4 cells.
     lstmPointwiseForward: (g, gOff, c, cOff, t, tOff, h, hOff, p, pOff, B, H) => (H % 4 !== 0
@@ -152,6 +156,18 @@ function simdKernels(x: SimdExports, at: (v: Vec, off?: number) => number): Kern
     lstmPointwiseBackward: (dg, dgOff, dc, dh, dhOff, g, gOff, t, tOff, p, pOff, B, H) => (H % 4 !== 0
       ? ts.lstmPointwiseBackward(dg, dgOff, dc, dh, dhOff, g, gOff, t, tOff, p, pOff, B, H)
       : x.lstmPointwiseBackward(at(dg, dgOff), at(dc), at(dh, dhOff), at(g, gOff), at(t, tOff), at(p, pOff), B, H)),
+    gruPointwiseForward: (g, gOff, q, qOff, h, hOff, p, pOff, B, H) => (H % 4 !== 0
+      ? ts.gruPointwiseForward(g, gOff, q, qOff, h, hOff, p, pOff, B, H)
+      : x.gruPointwiseForward(at(g, gOff), at(q, qOff), at(h, hOff), at(p, pOff), B, H)),
+    gruPointwiseBackward: (dg, dgOff, dq, dqOff, dp, dpOff, dh, dhOff, g, gOff, q, qOff, p, pOff, B, H) => (H % 4 !== 0
+      ? ts.gruPointwiseBackward(dg, dgOff, dq, dqOff, dp, dpOff, dh, dhOff, g, gOff, q, qOff, p, pOff, B, H)
+      : x.gruPointwiseBackward(at(dg, dgOff), at(dq, dqOff), at(dp, dpOff), at(dh, dhOff), at(g, gOff), at(q, qOff), at(p, pOff), B, H)),
+    rnnPointwiseForward: (p, pOff, h, hOff, B, H) => (H % 4 !== 0
+      ? ts.rnnPointwiseForward(p, pOff, h, hOff, B, H)
+      : x.rnnPointwiseForward(at(p, pOff), at(h, hOff), B * H)),
+    rnnPointwiseBackward: (dp, dpOff, dh, dhOff, h, hOff, B, H) => (H % 4 !== 0
+      ? ts.rnnPointwiseBackward(dp, dpOff, dh, dhOff, h, hOff, B, H)
+      : x.rnnPointwiseBackward(at(dp, dpOff), at(dh, dhOff), at(h, hOff), B * H)),
     sumOfSquares: (v) => x.sumOfSquares(at(v), v.length),
     adamUpdate: (params, grads, m, v, b1, b2, eps, stepSize, root2) => x.adamStep(at(params), at(grads), at(m), at(v), params.length, b1, b2, eps, stepSize, root2),
   };

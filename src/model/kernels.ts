@@ -1,5 +1,6 @@
 // The hot loops of the engine, and nothing else: one strided matrix product, column sums and the sum
-// of two slabs, the fused LSTM gate non-linearities forward and backward, and Adam's two passes.
+// of two slabs, the fused gate non-linearities of each cell type (LSTM, GRU, RNN) forward and
+// backward, and Adam's two passes.
 // Everything that costs time runs through a `Kernels`, which its arena chooses (arena.ts): the
 // SIMD kernels of simd/*.ts, or the plain TypeScript loops below, which are the reference the
 // SIMD kernels are tested against (and the golden tests check both).
@@ -149,19 +150,84 @@ function lstmPointwiseBackward(
   }
 }
 
+/**
+ * One GRU step for B streams, fused, as PyTorch's nn.GRU: `gates` holds the input term (B, 3H)
+ * in gate order r, z, n and is overwritten with the activations; `hh` is the recurrent term
+ * W_hh·h + b_hh (B, 3H), kept because n's gradient needs its n block.
+ * r = σ(x_r + hh_r), z = σ(x_z + hh_z), n = tanh(x_n + r⊙hh_n), h' = (1 − z)⊙n + z⊙h.
+ */
+function gruPointwiseForward(
+  gates: Vec, gOff: number, // (B, 3H) in: input term; out: r, z, n
+  hh: Vec, hhOff: number, // (B, 3H) recurrent term
+  h: Vec, hOff: number, // (B, H) out
+  hPrev: Vec, pOff: number, // (B, H)
+  batch: number, hidden: number,
+): void {
+  const H = hidden;
+  for (let b = 0; b < batch; b++) {
+    const g0 = gOff + b * 3 * H, q0 = hhOff + b * 3 * H, s = b * H;
+    for (let j = 0; j < H; j++) {
+      const r = sigmoid(gates[g0 + j] + hh[q0 + j]);
+      const z = sigmoid(gates[g0 + H + j] + hh[q0 + H + j]);
+      const n = Math.tanh(gates[g0 + 2 * H + j] + r * hh[q0 + 2 * H + j]);
+      gates[g0 + j] = r; gates[g0 + H + j] = z; gates[g0 + 2 * H + j] = n;
+      h[hOff + s + j] = (1 - z) * n + z * hPrev[pOff + s + j];
+    }
+  }
+}
+
+/**
+ * Backward of `gruPointwiseForward` for one step: from dh (B, H), the gradients of the input
+ * term (dGates) and of the recurrent term (dHh, which differs in its n block: r⊙dn), and the
+ * direct path z⊙dh added to dhPrev (B, H).
+ */
+function gruPointwiseBackward(
+  dGates: Vec, dgOff: number, // (B, 3H) out
+  dHh: Vec, dqOff: number, // (B, 3H) out
+  dhPrev: Vec, dpOff: number, // (B, H) accumulate
+  dh: Vec, dhOff: number, // (B, H) in: dL/dh_t
+  gates: Vec, gOff: number, // (B, 3H) activations r, z, n
+  hh: Vec, hhOff: number, // (B, 3H)
+  hPrev: Vec, pOff: number, // (B, H)
+  batch: number, hidden: number,
+): void {
+  const H = hidden;
+  for (let b = 0; b < batch; b++) {
+    const g0 = gOff + b * 3 * H, q0 = hhOff + b * 3 * H, d0 = dgOff + b * 3 * H, e0 = dqOff + b * 3 * H, s = b * H;
+    for (let j = 0; j < H; j++) {
+      const r = gates[g0 + j], z = gates[g0 + H + j], n = gates[g0 + 2 * H + j], d = dh[dhOff + s + j];
+      const dn = d * (1 - z) * (1 - n * n);
+      const dz = d * (hPrev[pOff + s + j] - n) * z * (1 - z);
+      const dr = dn * hh[q0 + 2 * H + j] * r * (1 - r);
+      dGates[d0 + j] = dr; dGates[d0 + H + j] = dz; dGates[d0 + 2 * H + j] = dn;
+      dHh[e0 + j] = dr; dHh[e0 + H + j] = dz; dHh[e0 + 2 * H + j] = dn * r;
+      dhPrev[dpOff + s + j] += d * z;
+    }
+  }
+}
+
+/** One vanilla RNN step for B streams (nn.RNN, tanh): h' = tanh(pre), pre (B, H) the summed input and recurrent terms. */
+function rnnPointwiseForward(pre: Vec, pOff: number, h: Vec, hOff: number, batch: number, hidden: number): void {
+  for (let i = 0, n = batch * hidden; i < n; i++) h[hOff + i] = Math.tanh(pre[pOff + i]);
+}
+
+/** Backward of `rnnPointwiseForward`: dPre = dh ⊙ (1 − h²). */
+function rnnPointwiseBackward(dPre: Vec, dpOff: number, dh: Vec, dhOff: number, h: Vec, hOff: number, batch: number, hidden: number): void {
+  for (let i = 0, n = batch * hidden; i < n; i++) {
+    const y = h[hOff + i];
+    dPre[dpOff + i] = dh[dhOff + i] * (1 - y * y);
+  }
+}
+
 /** y += x, elementwise over y's length (summing the threads' gradients). */
 function addInto(y: Vec, x: Vec): void {
   for (let i = 0; i < y.length; i++) y[i] += x[i];
 }
 
-/** a[j] += Σ_r x(r, j) and b[j] += the same, x (rows, cols) at xOff. */
-function addColumnSums(a: Vec, b: Vec, x: Vec, xOff: number, rows: number, cols: number): void {
+/** a[j] += Σ_r x(r, j), x (rows, cols) at xOff. */
+function addColumnSums(a: Vec, x: Vec, xOff: number, rows: number, cols: number): void {
   for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < cols; j++) {
-      const v = x[xOff + r * cols + j];
-      a[j] += v;
-      b[j] += v;
-    }
+    for (let j = 0; j < cols; j++) a[j] += x[xOff + r * cols + j];
   }
 }
 
@@ -191,12 +257,16 @@ export interface Kernels {
   matmulAB: Gemm;
   /** C[M×N] (+)= Aᵀ · B[K×N], A stored row-major [K×M] (weight gradients from (N, G) rows). */
   matmulAtB: Gemm;
-  /** a[j] += Σ_r x(r, j) and b[j] += the same: both biases of an LSTM layer take these column sums as their gradient. */
+  /** a[j] += Σ_r x(r, j): a bias's gradient from its (N, G) rows. */
   addColumnSums: typeof addColumnSums;
   /** y += x over y's length. */
   addInto: typeof addInto;
   lstmPointwiseForward: typeof lstmPointwiseForward;
   lstmPointwiseBackward: typeof lstmPointwiseBackward;
+  gruPointwiseForward: typeof gruPointwiseForward;
+  gruPointwiseBackward: typeof gruPointwiseBackward;
+  rnnPointwiseForward: typeof rnnPointwiseForward;
+  rnnPointwiseBackward: typeof rnnPointwiseBackward;
   sumOfSquares: typeof sumOfSquares;
   adamUpdate: typeof adamUpdate;
 }
@@ -206,5 +276,5 @@ export const typescriptKernels: Kernels = {
   matmulABt: (c, cOff, a, aOff, b, bOff, m, n, k, acc) => gemm(c, cOff, a, aOff, k, 1, b, bOff, 1, k, m, n, k, acc),
   matmulAB: (c, cOff, a, aOff, b, bOff, m, n, k, acc) => gemm(c, cOff, a, aOff, k, 1, b, bOff, n, 1, m, n, k, acc),
   matmulAtB: (c, cOff, a, aOff, b, bOff, m, n, k, acc) => gemm(c, cOff, a, aOff, 1, m, b, bOff, n, 1, m, n, k, acc),
-  addColumnSums, addInto, lstmPointwiseForward, lstmPointwiseBackward, sumOfSquares, adamUpdate,
+  addColumnSums, addInto, lstmPointwiseForward, lstmPointwiseBackward, gruPointwiseForward, gruPointwiseBackward, rnnPointwiseForward, rnnPointwiseBackward, sumOfSquares, adamUpdate,
 };

@@ -1,83 +1,10 @@
-// One LSTM layer as forward/backward pairs over explicit buffers (PyTorch layout, gate order
-// i, f, g, o). The input-to-hidden term is one large product for all T steps at once, ahead
-// of the recurrence; only h·W_hhᵀ must run step by step. Backward accumulates into gradient
-// buffers (+=); the network zeroes them once per batch.
-// Dimension legend: T steps, B streams, H hidden, G = 4H gate rows, I inputs (V or H),
-// N = T·B rows, time-major (row t·B + b is stream b at step t).
+// One LSTM layer's recurrence as a forward/backward pair over explicit buffers (PyTorch layout,
+// gate order i, f, g, o). The input term is already in `gates` (layerProducts.ts); only
+// h·W_hhᵀ must run step by step.
+// Dimension legend: T steps, B streams, H hidden, G = 4H gate rows, time-major.
 
 import type { Kernels, Vec } from './kernels';
-import type { LayerViews } from './params';
-
-/**
- * Layer 0: pre = one-hot(ids)·W_ihᵀ + b_ih + b_hh, i.e. column ids[r] of W_ih plus the biases.
- * W_ih's columns are strided (G×V, PyTorch's layout), so with rows enough to pay for it the
- * columns are first laid out as rows of `tokenRows`, and each row of pre is one copy.
- */
-export function oneHotInputForward(
-  pre: Vec, // (N, G) out
-  ids: Uint16Array, // (N)
-  tokenRows: Vec, // (V, G) scratch
-  p: LayerViews, rows: number, vocab: number, G: number,
-): void {
-  const W = p.weightIh, bi = p.biasIh, bh = p.biasHh;
-  if (rows < vocab) { // beam and sampling steps: gather the few columns
-    for (let r = 0; r < rows; r++) {
-      const id = ids[r], o = r * G;
-      for (let g = 0; g < G; g++) pre[o + g] = W[g * vocab + id] + bi[g] + bh[g];
-    }
-    return;
-  }
-  for (let v = 0; v < vocab; v++) {
-    for (let g = 0; g < G; g++) tokenRows[v * G + g] = W[g * vocab + v] + bi[g] + bh[g];
-  }
-  for (let r = 0; r < rows; r++) pre.set(tokenRows.subarray(ids[r] * G, (ids[r] + 1) * G), r * G);
-}
-
-/** Backward of oneHotInputForward: each token's gradient rows summed in `tokenRows`, then added to W_ih's column and the biases. */
-export function oneHotInputBackward(
-  k: Kernels,
-  d: LayerViews, // gradients: weightIh, biasIh, biasHh accumulate
-  dPre: Vec, // (N, G)
-  ids: Uint16Array, // (N)
-  tokenRows: Vec, // (V, G) scratch
-  rows: number, vocab: number, G: number,
-): void {
-  tokenRows.fill(0, 0, vocab * G);
-  for (let r = 0; r < rows; r++) {
-    const o = ids[r] * G, s = r * G;
-    for (let g = 0; g < G; g++) tokenRows[o + g] += dPre[s + g];
-  }
-  const W = d.weightIh;
-  for (let v = 0; v < vocab; v++) {
-    for (let g = 0; g < G; g++) W[g * vocab + v] += tokenRows[v * G + g];
-  }
-  k.addColumnSums(d.biasIh, d.biasHh, tokenRows, 0, vocab, G);
-}
-
-/** Layers above 0: pre = x·W_ihᵀ + b_ih + b_hh over all N rows in one product. */
-export function denseInputForward(
-  k: Kernels,
-  pre: Vec, // (N, G) out
-  x: Vec, // (N, I) the layer below's h
-  p: LayerViews, rows: number, inputs: number, G: number,
-): void {
-  for (let g = 0; g < G; g++) pre[g] = p.biasIh[g] + p.biasHh[g];
-  for (let r = 1; r < rows; r++) pre.copyWithin(r * G, 0, G);
-  k.matmulABt(pre, 0, x, 0, p.weightIh, 0, rows, G, inputs, true);
-}
-
-export function denseInputBackward(
-  k: Kernels,
-  dx: Vec, // (N, I) accumulate: gradient to the layer below's h
-  d: LayerViews, // gradients: weightIh, biasIh, biasHh accumulate
-  dPre: Vec, // (N, G)
-  x: Vec, // (N, I)
-  p: LayerViews, rows: number, inputs: number, G: number,
-): void {
-  k.matmulAB(dx, 0, dPre, 0, p.weightIh, 0, rows, inputs, G, true);
-  k.matmulAtB(d.weightIh, 0, dPre, 0, x, 0, G, inputs, rows, true);
-  k.addColumnSums(d.biasIh, d.biasHh, dPre, 0, rows, G);
-}
+import { recurrentWeightBackward } from './layerProducts';
 
 /** The recurrence: for each step, gates += h_{t-1}·W_hhᵀ, then the fused non-linearities. */
 export function lstmForward(
@@ -128,8 +55,5 @@ export function lstmBackward(
     // dL/dh_{t-1} = the gradient from above (already in dh) + dPre_t·W_hh; at t = 0 it goes to dh0.
     k.matmulAB(first ? dh0 : dh, prev, dPre, t * batch * G, weightHh, 0, batch, H, G, !first);
   }
-  // dW_hh += Σ_t dPre_tᵀ·h_{t-1}: one product over steps 1..T-1, then step 0 against h0.
-  const rest = (steps - 1) * batch;
-  k.matmulAtB(dWeightHh, 0, dPre, batch * G, h, 0, G, H, rest, true);
-  k.matmulAtB(dWeightHh, 0, dPre, 0, h0, 0, G, H, batch, true);
+  recurrentWeightBackward(k, dWeightHh, dPre, h, h0, steps, batch, H, G);
 }

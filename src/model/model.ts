@@ -3,7 +3,7 @@
 
 import type { Arena } from './arena';
 import type { Checkpoint } from './checkpoint';
-import { initParams, paramCount, paramViews, type ModelConfig, type ParamViews } from './params';
+import { initParams, modelConfig, paramCount, paramViews, type CellType, type ModelConfig, type ParamViews } from './params';
 import { Vocabulary } from './vocabulary';
 import type { Rng } from '../util/rng';
 
@@ -15,8 +15,8 @@ export interface Model {
   arena: Arena; // where params and every buffer of its passes live, and the kernels that run them
 }
 
-export function createModel(vocabulary: Vocabulary, hidden: number, layers: number, rng: Rng, arena: Arena): Model {
-  const config: ModelConfig = { vocab: vocabulary.size, hidden, layers };
+export function createModel(vocabulary: Vocabulary, hidden: number, layers: number, rng: Rng, arena: Arena, cell: CellType = 'lstm'): Model {
+  const config = modelConfig(vocabulary.size, hidden, layers, cell);
   const params = arena.floats(paramCount(config));
   initParams(params, config, rng);
   return { config, vocabulary, params, p: paramViews(params, config), arena };

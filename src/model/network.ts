@@ -1,20 +1,25 @@
-// The whole network, forward and backward: one-hot input → L LSTM layers → linear → softmax
-// cross-entropy. All buffers for one (B, T) shape are allocated once, in `Activations`;
+// The whole network, forward and backward: one-hot input → L recurrent layers (LSTM, GRU or
+// vanilla RNN, config.cell) → linear → softmax cross-entropy. All buffers for one (B, T) shape are allocated once, in `Activations`;
 // forward and backward then allocate nothing. Training uses (B, T) = (batch, steps); beam
 // search and sampling use the same code with T = 1.
-// Dimension legend: T steps, B streams, N = T·B rows (time-major), H hidden, G = 4H, V vocab.
+// Dimension legend: T steps, B streams, N = T·B rows (time-major), H hidden, G gate rows
+// (params.ts gateRows), V vocab. GRUs and RNNs have no cell state: their c and tanhC stay zero.
 
 import type { BufferSpace } from './arena';
 import type { Kernels, Vec } from './kernels';
-import { denseInputBackward, denseInputForward, lstmBackward, lstmForward, oneHotInputBackward, oneHotInputForward } from './lstmLayer';
+import { gruBackward, gruForward } from './gruLayer';
+import { denseInputBackward, denseInputForward, oneHotInputBackward, oneHotInputForward } from './layerProducts';
+import { lstmBackward, lstmForward } from './lstmLayer';
+import { rnnBackward, rnnForward } from './rnnLayer';
 import { crossEntropyBackward, crossEntropyForward, linearBackward, linearForward } from './outputLayer';
 import type { Model } from './model';
-import type { ModelConfig, ParamViews } from './params';
+import { cellType, gateRows, type ModelConfig, type ParamViews } from './params';
 
 export interface LayerActivations {
   h0: Vec; // (B, H) state before step 0
   c0: Vec; // (B, H)
-  gates: Vec; // (T, B, G) activations i, f, g, o
+  gates: Vec; // (T, B, G) activations: i, f, g, o (LSTM); r, z, n (GRU); the pre-activation (RNN)
+  hh: Vec; // (T, B, G) a GRU's recurrent term h·W_hhᵀ + b_hh; empty for the others
   c: Vec; // (T, B, H) cell state after each step
   tanhC: Vec; // (T, B, H)
   h: Vec; // (T, B, H)
@@ -34,19 +39,20 @@ export interface Activations {
   logits: Vec; // (T, B, V)
   dLogits: Vec; // (T, B, V)
   dPre: Vec; // (T, B, G) gate gradients, shared by the layers in turn
+  dHh: Vec; // (T, B, G) a GRU's recurrent-term gradients, shared likewise; empty for the others
   tokenRows: Vec; // (V, G) layer 0's scratch: its input term per token, then that term's gradient
 }
 
 /** A forward pass's buffers by name: what a helper thread views by address (stepHelper.ts). */
 export interface ForwardBuffers<T> {
   logits: T; // (N, V)
-  layers: { h0: T; c0: T; gates: T; c: T; tanhC: T; h: T }[];
+  layers: { h0: T; c0: T; gates: T; hh: T; c: T; tanhC: T; h: T }[];
 }
 
 /** The length of each forward buffer for this shape. */
 export function forwardLengths(config: ModelConfig, batch: number, steps: number): ForwardBuffers<number> {
-  const { hidden: H, vocab: V } = config, N = batch * steps;
-  const layer = { h0: batch * H, c0: batch * H, gates: N * 4 * H, c: N * H, tanhC: N * H, h: N * H };
+  const { hidden: H, vocab: V } = config, N = batch * steps, G = gateRows(config);
+  const layer = { h0: batch * H, c0: batch * H, gates: N * G, hh: cellType(config) === 'gru' ? N * G : 0, c: N * H, tanhC: N * H, h: N * H };
   return { logits: N * V, layers: Array.from({ length: config.layers }, () => ({ ...layer })) };
 }
 
@@ -56,7 +62,7 @@ type LayerBuffer = keyof ForwardBuffers<unknown>['layers'][number];
 export function mapForwardBuffers<T, U>(b: ForwardBuffers<T>, f: (x: T, name: LayerBuffer | 'logits', layer: number) => U): ForwardBuffers<U> {
   return {
     logits: f(b.logits, 'logits', -1),
-    layers: b.layers.map((a, l) => ({ h0: f(a.h0, 'h0', l), c0: f(a.c0, 'c0', l), gates: f(a.gates, 'gates', l), c: f(a.c, 'c', l), tanhC: f(a.tanhC, 'tanhC', l), h: f(a.h, 'h', l) })),
+    layers: b.layers.map((a, l) => ({ h0: f(a.h0, 'h0', l), c0: f(a.c0, 'c0', l), gates: f(a.gates, 'gates', l), hh: f(a.hh, 'hh', l), c: f(a.c, 'c', l), tanhC: f(a.tanhC, 'tanhC', l), h: f(a.h, 'h', l) })),
   };
 }
 
@@ -76,12 +82,12 @@ export function forwardActivations(space: BufferSpace, config: ModelConfig, batc
 const NO_GRADIENT = new Float32Array(0);
 
 function activationsOver(space: BufferSpace, config: ModelConfig, batch: number, steps: number, forward: ForwardBuffers<Vec>, gradient: (n: number) => Vec): Activations {
-  const { hidden: H, vocab: V } = config, N = batch * steps;
+  const { hidden: H, vocab: V } = config, N = batch * steps, G = gateRows(config);
   return {
     config, kernels: space.kernels, batch, steps,
     inputs: new Uint16Array(N), targets: new Uint16Array(N),
     layers: forward.layers.map((a) => ({ ...a, dh: gradient(N * H), dh0: gradient(batch * H), dc0: gradient(batch * H) })),
-    logits: forward.logits, dLogits: gradient(N * V), dPre: gradient(N * 4 * H), tokenRows: space.floats(V * 4 * H),
+    logits: forward.logits, dLogits: gradient(N * V), dPre: gradient(N * G), dHh: gradient(cellType(config) === 'gru' ? N * G : 0), tokenRows: space.floats(V * G),
   };
 }
 
@@ -126,28 +132,31 @@ export function stepRows(acts: Activations, first: number, count: number): Activ
 // Rows [first, first + steps·batch) of every (N, ·) buffer and streams [first, first + batch)
 // of the states: a prefix of steps when first = 0, or some streams when steps = 1.
 function rowsView(acts: Activations, steps: number, batch: number, first: number): Activations {
-  const { hidden: H, vocab: V } = acts.config, G = 4 * H, n = steps * batch;
+  const { hidden: H, vocab: V } = acts.config, G = gateRows(acts.config), n = steps * batch;
   const rows = <X extends Vec | Uint16Array>(x: X, width: number): X => x.subarray(first * width, (first + n) * width) as X;
   const state = (x: Vec): Vec => x.subarray(first * H, (first + batch) * H);
   return {
     ...acts, steps, batch,
     inputs: rows(acts.inputs, 1), targets: rows(acts.targets, 1),
     layers: acts.layers.map((a) => ({
-      h0: state(a.h0), c0: state(a.c0), gates: rows(a.gates, G), c: rows(a.c, H), tanhC: rows(a.tanhC, H), h: rows(a.h, H),
+      h0: state(a.h0), c0: state(a.c0), gates: rows(a.gates, G), hh: rows(a.hh, G), c: rows(a.c, H), tanhC: rows(a.tanhC, H), h: rows(a.h, H),
       dh: rows(a.dh, H), dh0: state(a.dh0), dc0: state(a.dc0),
     })),
-    logits: rows(acts.logits, V), dLogits: rows(acts.dLogits, V), dPre: rows(acts.dPre, G),
+    logits: rows(acts.logits, V), dLogits: rows(acts.dLogits, V), dPre: rows(acts.dPre, G), dHh: rows(acts.dHh, G),
   };
 }
 
 /** Runs the network over `acts.inputs` from the states in each layer's h0/c0; fills logits. */
 export function networkForward(p: ParamViews, acts: Activations): void {
-  const { config, batch: B, steps: T } = acts, { hidden: H, vocab: V } = config, N = B * T, G = 4 * H;
+  const { config, batch: B, steps: T, kernels: k } = acts, { hidden: H, vocab: V } = config, N = B * T, G = gateRows(config);
+  const cell = cellType(config), withHiddenBias = cell !== 'gru';
   for (let l = 0; l < config.layers; l++) {
     const a = acts.layers[l], pl = p.layers[l];
-    if (l === 0) oneHotInputForward(a.gates, acts.inputs, acts.tokenRows, pl, N, V, G);
-    else denseInputForward(acts.kernels, a.gates, acts.layers[l - 1].h, pl, N, H, G);
-    lstmForward(acts.kernels, a.gates, a.c, a.tanhC, a.h, a.h0, a.c0, pl.weightHh, T, B, H);
+    if (l === 0) oneHotInputForward(a.gates, acts.inputs, acts.tokenRows, pl, N, V, G, withHiddenBias);
+    else denseInputForward(k, a.gates, acts.layers[l - 1].h, pl, N, H, G, withHiddenBias);
+    if (cell === 'lstm') lstmForward(k, a.gates, a.c, a.tanhC, a.h, a.h0, a.c0, pl.weightHh, T, B, H);
+    else if (cell === 'gru') gruForward(k, a.gates, a.hh, a.h, a.h0, pl.weightHh, pl.biasHh, T, B, H);
+    else rnnForward(k, a.gates, a.h, a.h0, pl.weightHh, T, B, H);
   }
   linearForward(acts.kernels, acts.logits, acts.layers[config.layers - 1].h, p.outWeight, p.outBias, N, H, V);
 }
@@ -162,16 +171,19 @@ export function networkLoss(acts: Activations): number {
  * mean over `meanOver` rows: these N, or the whole batch's when these streams are a shard of it.
  */
 export function networkBackward(d: ParamViews, p: ParamViews, acts: Activations, meanOver = acts.batch * acts.steps): void {
-  const { config, batch: B, steps: T } = acts, { hidden: H, vocab: V, layers: L } = config, N = B * T, G = 4 * H;
+  const { config, batch: B, steps: T, kernels: k } = acts, { hidden: H, vocab: V, layers: L } = config, N = B * T, G = gateRows(config);
+  const cell = cellType(config), withHiddenBias = cell !== 'gru';
   crossEntropyBackward(acts.dLogits, acts.logits, acts.targets, N, V, meanOver);
   for (const a of acts.layers) a.dh.fill(0);
   const top = acts.layers[L - 1];
   linearBackward(acts.kernels, top.dh, d.outWeight, d.outBias, acts.dLogits, top.h, p.outWeight, N, H, V);
   for (let l = L - 1; l >= 0; l--) {
     const a = acts.layers[l], pl = p.layers[l], dl = d.layers[l];
-    lstmBackward(acts.kernels, acts.dPre, a.dh0, a.dc0, dl.weightHh, a.dh, a.gates, a.c, a.tanhC, a.h, a.h0, a.c0, pl.weightHh, T, B, H);
-    if (l === 0) oneHotInputBackward(acts.kernels, dl, acts.dPre, acts.inputs, acts.tokenRows, N, V, G);
-    else denseInputBackward(acts.kernels, acts.layers[l - 1].dh, dl, acts.dPre, acts.layers[l - 1].h, pl, N, H, G);
+    if (cell === 'lstm') lstmBackward(k, acts.dPre, a.dh0, a.dc0, dl.weightHh, a.dh, a.gates, a.c, a.tanhC, a.h, a.h0, a.c0, pl.weightHh, T, B, H);
+    else if (cell === 'gru') gruBackward(k, acts.dPre, acts.dHh, a.dh0, dl.weightHh, dl.biasHh, a.dh, a.gates, a.hh, a.h, a.h0, pl.weightHh, T, B, H);
+    else rnnBackward(k, acts.dPre, a.dh0, dl.weightHh, a.dh, a.h, a.h0, pl.weightHh, T, B, H);
+    if (l === 0) oneHotInputBackward(k, dl, acts.dPre, acts.inputs, acts.tokenRows, N, V, G, withHiddenBias);
+    else denseInputBackward(k, acts.layers[l - 1].dh, dl, acts.dPre, acts.layers[l - 1].h, pl, N, H, G, withHiddenBias);
   }
 }
 

@@ -1,14 +1,14 @@
 // The WebAssembly SIMD kernels, both builds, against the TypeScript reference loops: the matrix products on
-// random shapes with ragged edges, offsets, and both overwrite and accumulate; the LSTM step's
-// non-linearities over the whole float range; then a whole training step (loss and every
-// gradient) with and without them.
+// random shapes with ragged edges, offsets, and both overwrite and accumulate; the LSTM, GRU and
+// RNN steps' non-linearities over the whole float range; then a whole training step of each
+// cell type (loss and every gradient) with and without them.
 
 import * as assert from 'node:assert/strict';
 import { adamStep, clipGradients, DEFAULT_ADAM } from '../../src/model/adam';
 import { typescriptKernels as ts } from '../../src/model/kernels';
 import { createModel } from '../../src/model/model';
 import { createActivations, networkBackward, networkForward, networkLoss } from '../../src/model/network';
-import { paramViews } from '../../src/model/params';
+import { CELL_TYPES, paramViews } from '../../src/model/params';
 import { Vocabulary } from '../../src/model/vocabulary';
 import { Arena } from '../../src/model/arena';
 import { readContext } from '../../src/model/inference';
@@ -71,21 +71,25 @@ for (const build of SIMD_BUILDS) describe(`SIMD kernels: ${build.name}`, functio
 
   it('column sums (the biases\' gradient) equal the reference on ragged shapes, with an offset', () => {
     for (const [rows, cols] of [[1, 1], [3, 16], [5, 37], [64, 1024]]) {
-      const off = 3, x = floats(off + rows * cols), a = floats(cols), b = floats(cols);
-      [x, a, b].forEach(random);
-      const [rx, ra, rb] = [x, a, b].map((v) => Float32Array.from(v)); // ordinary arrays: the reference loop
-      arena.kernels.addColumnSums(a, b, x, off, rows, cols);
-      ts.addColumnSums(ra, rb, rx, off, rows, cols);
-      [[a, ra], [b, rb]].forEach(([v, r]) => v.forEach((y, j) => assert.ok(Math.abs(y - r[j]) <= 1e-5 * (1 + Math.abs(r[j])), `${rows}×${cols} [${j}]: ${y} vs ${r[j]}`)));
+      const off = 3, x = floats(off + rows * cols), a = floats(cols);
+      [x, a].forEach(random);
+      const [rx, ra] = [x, a].map((v) => Float32Array.from(v)); // ordinary arrays: the reference loop
+      arena.kernels.addColumnSums(a, x, off, rows, cols);
+      ts.addColumnSums(ra, rx, off, rows, cols);
+      a.forEach((y, j) => assert.ok(Math.abs(y - ra[j]) <= 1e-5 * (1 + Math.abs(ra[j])), `${rows}×${cols} [${j}]: ${y} vs ${ra[j]}`));
     }
   });
+
+  // Uniform in ±8, with a few at float extremes and near zero, where exp and tanh are hardest.
+  const hardPreActivation = (i: number) => [1e-7, -3e-4, 40, -95, 1e30, -1e30][i % 50] ?? rng.next() * 16 - 8;
+  const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+  const close = (what: string, x: Float32Array, ref: Float32Array, tolerance: number) => x.forEach((v, i) => assert.ok(Math.abs(v - ref[i]) <= tolerance * (1 + Math.abs(ref[i])), `${what} [${i}]: ${v} vs ${ref[i]}`));
 
   it('the LSTM step equals the reference, from tiny to saturating pre-activations, with offsets', () => {
     for (const [B, H] of [[1, 4], [3, 8], [7, 256]]) {
       const off = 5, G = 4 * H;
       const gates = floats(off + B * G), cPrev = floats(off + B * H), c = floats(off + B * H), tanhC = floats(off + B * H), h = floats(off + B * H);
-      // Uniform in ±8, with a few at float extremes and near zero, where exp and tanh are hardest.
-      gates.forEach((_, i) => (gates[i] = [1e-7, -3e-4, 40, -95, 1e30, -1e30][i % 50] ?? rng.next() * 16 - 8));
+      gates.forEach((_, i) => (gates[i] = hardPreActivation(i)));
       cPrev.forEach((_, i) => (cPrev[i] = rng.next() * 6 - 3));
       const ref = [gates, c, tanhC, h, cPrev].map((x) => Float32Array.from(x)); // ordinary arrays: the reference loop
       arena.kernels.lstmPointwiseForward(gates, off, c, off, tanhC, off, h, off, cPrev, off, B, H);
@@ -96,7 +100,7 @@ for (const build of SIMD_BUILDS) describe(`SIMD kernels: ${build.name}`, functio
 
   it('the LSTM step backward equals the reference, with offsets', () => {
     for (const [B, H] of [[1, 4], [3, 8], [7, 256]]) {
-      const off = 5, G = 4 * H, sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+      const off = 5, G = 4 * H;
       // Activations as the forward leaves them: i, f, o in (0, 1), g and tanh(c) in (−1, 1).
       const gates = inArena(floats(off + B * G), (_, i) => ((i - off) % G < 2 * H || (i - off) % G >= 3 * H ? sigmoid : Math.tanh)(rng.next() * 8 - 4));
       const tanhC = inArena(floats(off + B * H), () => Math.tanh(rng.next() * 6 - 3));
@@ -107,6 +111,48 @@ for (const build of SIMD_BUILDS) describe(`SIMD kernels: ${build.name}`, functio
       ts.lstmPointwiseBackward(ref[0], off, ref[1], ref[2], off, ref[3], off, ref[4], off, ref[5], off, B, H);
       [dGates, dc].forEach((x, k) => x.forEach((v, i) => assert.ok(Math.abs(v - ref[k][i]) <= 1e-6 * (1 + Math.abs(ref[k][i])), `B${B} H${H} buffer ${k} [${i}]: ${v} vs ${ref[k][i]}`)));
       assert.ok(dGates.some((v) => v !== 0));
+    }
+  });
+
+  it('the GRU step equals the reference, from tiny to saturating pre-activations, with offsets', () => {
+    for (const [B, H] of [[1, 4], [3, 8], [7, 256]]) {
+      const off = 5, G = 3 * H;
+      const gates = inArena(floats(off + B * G), (_, i) => hardPreActivation(i)), hh = inArena(floats(off + B * G), () => rng.next() * 8 - 4);
+      const hPrev = inArena(floats(off + B * H), () => rng.next() * 2 - 1), h = floats(off + B * H);
+      const ref = [gates, hh, h, hPrev].map((x) => Float32Array.from(x)); // ordinary arrays: the reference loop
+      arena.kernels.gruPointwiseForward(gates, off, hh, off, h, off, hPrev, off, B, H);
+      ts.gruPointwiseForward(ref[0], off, ref[1], off, ref[2], off, ref[3], off, B, H);
+      close(`B${B} H${H} gates`, gates, ref[0], 3e-7);
+      close(`B${B} H${H} h`, h, ref[2], 3e-7);
+    }
+  });
+
+  it('the GRU step backward equals the reference, with offsets', () => {
+    for (const [B, H] of [[1, 4], [3, 8], [7, 256]]) {
+      const off = 5, G = 3 * H;
+      // Activations as the forward leaves them: r, z in (0, 1), n in (−1, 1).
+      const gates = inArena(floats(off + B * G), (_, i) => ((i - off) % G < 2 * H ? sigmoid : Math.tanh)(rng.next() * 8 - 4));
+      const [hh, hPrev, dh, dhPrev] = [G, H, H, H].map((n) => inArena(floats(off + B * n), () => rng.next() * 2 - 1));
+      const dGates = floats(off + B * G), dHh = floats(off + B * G);
+      const ref = [dGates, dHh, dhPrev, dh, gates, hh, hPrev].map((x) => Float32Array.from(x)); // ordinary arrays: the reference loop
+      arena.kernels.gruPointwiseBackward(dGates, off, dHh, off, dhPrev, off, dh, off, gates, off, hh, off, hPrev, off, B, H);
+      ts.gruPointwiseBackward(ref[0], off, ref[1], off, ref[2], off, ref[3], off, ref[4], off, ref[5], off, ref[6], off, B, H);
+      [dGates, dHh, dhPrev].forEach((x, k) => close(`B${B} H${H} buffer ${k}`, x, ref[k], 1e-6));
+      assert.ok(dHh.some((v, i) => v !== dGates[i])); // the n block differs: r⊙dn
+    }
+  });
+
+  it('the RNN step, forward and backward, equals the reference, with offsets', () => {
+    for (const [B, H] of [[1, 4], [3, 8], [7, 256]]) {
+      const off = 5, pre = inArena(floats(off + B * H), (_, i) => hardPreActivation(i)), h = floats(off + B * H);
+      const dh = inArena(floats(off + B * H), () => rng.next() * 2 - 1), dPre = floats(off + B * H);
+      const ref = [pre, h, dh, dPre].map((x) => Float32Array.from(x));
+      arena.kernels.rnnPointwiseForward(pre, off, h, off, B, H);
+      ts.rnnPointwiseForward(ref[0], off, ref[1], off, B, H);
+      close(`B${B} H${H} h`, h, ref[1], 3e-7);
+      arena.kernels.rnnPointwiseBackward(dPre, off, dh, off, h, off, B, H);
+      ts.rnnPointwiseBackward(ref[3], off, ref[2], off, ref[1], off, B, H);
+      close(`B${B} H${H} dPre`, dPre, ref[3], 1e-6);
     }
   });
 
@@ -147,10 +193,10 @@ for (const build of SIMD_BUILDS) describe(`SIMD kernels: ${build.name}`, functio
     assert.equal(arena.share!.memory.buffer.byteLength, size);
   });
 
-  it('a training step gives the same loss and gradients as the reference', () => {
+  for (const cell of CELL_TYPES) it(`a training step of ${cell === 'gru' ? 'a' : 'an'} ${cell.toUpperCase()} gives the same loss and gradients as the reference`, () => {
     const text = 'if (a) { b(); } /* c */ "d"\n'.repeat(4);
     const vocabulary = Vocabulary.fromText(text);
-    const model = createModel(vocabulary, 12, 2, new Rng(3), arena);
+    const model = createModel(vocabulary, 12, 2, new Rng(3), arena, cell);
     const ids = vocabulary.encode(text);
     const run = (params: Float32Array, space: Arena) => {
       const acts = createActivations(space, model.config, 3, 8);

@@ -169,11 +169,10 @@ function axpyPanel(c: usize, a: usize, sAm: i32, sAk: i32, b: usize, m: i32, n: 
 }
 
 /**
- * a[j] += Σ_r x(r, j) and b[j] += the same, x [rows×cols] row-major: the column sums onesᵀ·x,
- * which both biases of an LSTM layer take as their gradient. 16 columns (a cache line of each
- * row) per pass, so x is read once.
+ * a[j] += Σ_r x(r, j), x [rows×cols] row-major: the column sums onesᵀ·x, a bias's gradient.
+ * 16 columns (a cache line of each row) per pass, so x is read once.
  */
-export function addColumnSums(a: usize, b: usize, x: usize, rows: i32, cols: i32): void {
+export function addColumnSums(a: usize, x: usize, rows: i32, cols: i32): void {
   const rowX = <usize>cols << 2;
   let j = 0;
   for (; j + 16 <= cols; j += 16) {
@@ -182,22 +181,15 @@ export function addColumnSums(a: usize, b: usize, x: usize, rows: i32, cols: i32
       s0 = f32x4.add(s0, v128.load(p)); s1 = f32x4.add(s1, v128.load(p + 16));
       s2 = f32x4.add(s2, v128.load(p + 32)); s3 = f32x4.add(s3, v128.load(p + 48));
     }
-    const o = <usize>j << 2;
-    addToBoth(a + o, b + o, s0); addToBoth(a + o + 16, b + o + 16, s1);
-    addToBoth(a + o + 32, b + o + 32, s2); addToBoth(a + o + 48, b + o + 48, s3);
+    const o = a + (<usize>j << 2);
+    v128.store(o, f32x4.add(v128.load(o), s0)); v128.store(o + 16, f32x4.add(v128.load(o + 16), s1));
+    v128.store(o + 32, f32x4.add(v128.load(o + 32), s2)); v128.store(o + 48, f32x4.add(v128.load(o + 48), s3));
   }
   for (; j < cols; j++) {
     let s: f32 = 0;
     for (let r = 0, p = x + (<usize>j << 2); r < rows; r++, p += rowX) s += load<f32>(p);
     store<f32>(a + (<usize>j << 2), load<f32>(a + (<usize>j << 2)) + s);
-    store<f32>(b + (<usize>j << 2), load<f32>(b + (<usize>j << 2)) + s);
   }
-}
-
-// @ts-ignore: decorator
-@inline function addToBoth(a: usize, b: usize, s: v128): void {
-  v128.store(a, f32x4.add(v128.load(a), s));
-  v128.store(b, f32x4.add(v128.load(b), s));
 }
 
 /** a·b + c, fused in the relaxed-SIMD build. */

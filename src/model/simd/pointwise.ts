@@ -1,7 +1,7 @@
-// The fused LSTM gate non-linearities in WebAssembly SIMD (AssemblyScript, built with gemm.ts
-// into dist/simd.wasm), forward and backward: the fast path behind kernels.ts's
-// lstmPointwiseForward and lstmPointwiseBackward when their buffers
-// live in the shared WebAssembly memory and H is a multiple of 4. Beam search spends a quarter
+// The fused gate non-linearities of the LSTM, GRU and vanilla RNN in WebAssembly SIMD
+// (AssemblyScript, built with gemm.ts into dist/simd.wasm), forward and backward: the fast path
+// behind kernels.ts's *PointwiseForward and *PointwiseBackward when their buffers live in the
+// shared WebAssembly memory and H is a multiple of 4. Beam search spends a quarter
 // of its time here in plain JavaScript (Math.exp and Math.tanh one value at a time). Pointers
 // are byte addresses; the TypeScript loop in kernels.ts is the reference.
 
@@ -45,6 +45,56 @@ export function lstmPointwiseBackward(dGates: usize, dc: usize, dh: usize, gates
       v128.store(d + 3 * rowH + o, f32x4.mul(f32x4.mul(f32x4.mul(dhv, tc), og), f32x4.sub(one, og)));
       v128.store(dc + s + o, f32x4.mul(dct, fg));
     }
+  }
+}
+
+/**
+ * One GRU step for B streams: gates (B, 3H) input term → activations r, z, n; hh (B, 3H) the
+ * recurrent term; h = (1 − z)⊙n + z⊙hPrev. Four cells per pass.
+ */
+export function gruPointwiseForward(gates: usize, hh: usize, h: usize, hPrev: usize, batch: i32, hidden: i32): void {
+  const rowH = <usize>hidden << 2, one = f32x4.splat(1);
+  for (let b = 0; b < batch; b++) {
+    const g = gates + <usize>b * 3 * rowH, q = hh + <usize>b * 3 * rowH, s = <usize>b * rowH;
+    for (let o: usize = 0; o < rowH; o += 16) {
+      const r = sigmoid(f32x4.add(v128.load(g + o), v128.load(q + o)));
+      const z = sigmoid(f32x4.add(v128.load(g + rowH + o), v128.load(q + rowH + o)));
+      const n = tanh(f32x4.add(v128.load(g + 2 * rowH + o), f32x4.mul(r, v128.load(q + 2 * rowH + o))));
+      v128.store(g + o, r); v128.store(g + rowH + o, z); v128.store(g + 2 * rowH + o, n);
+      v128.store(h + s + o, f32x4.add(f32x4.mul(f32x4.sub(one, z), n), f32x4.mul(z, v128.load(hPrev + s + o))));
+    }
+  }
+}
+
+/** Backward of one GRU step: dGates and dHh (B, 3H) from dh (B, H); dhPrev (B, H) += z⊙dh. Products in the reference loop's order. */
+export function gruPointwiseBackward(dGates: usize, dHh: usize, dhPrev: usize, dh: usize, gates: usize, hh: usize, hPrev: usize, batch: i32, hidden: i32): void {
+  const rowH = <usize>hidden << 2, one = f32x4.splat(1);
+  for (let b = 0; b < batch; b++) {
+    const g = gates + <usize>b * 3 * rowH, q = hh + <usize>b * 3 * rowH, dg = dGates + <usize>b * 3 * rowH, dq = dHh + <usize>b * 3 * rowH, s = <usize>b * rowH;
+    for (let o: usize = 0; o < rowH; o += 16) {
+      const r = v128.load(g + o), z = v128.load(g + rowH + o), n = v128.load(g + 2 * rowH + o), d = v128.load(dh + s + o);
+      const dn = f32x4.mul(f32x4.mul(d, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+      const dz = f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(v128.load(hPrev + s + o), n)), z), f32x4.sub(one, z));
+      const dr = f32x4.mul(f32x4.mul(f32x4.mul(dn, v128.load(q + 2 * rowH + o)), r), f32x4.sub(one, r));
+      v128.store(dg + o, dr); v128.store(dg + rowH + o, dz); v128.store(dg + 2 * rowH + o, dn);
+      v128.store(dq + o, dr); v128.store(dq + rowH + o, dz); v128.store(dq + 2 * rowH + o, f32x4.mul(dn, r));
+      v128.store(dhPrev + s + o, f32x4.add(v128.load(dhPrev + s + o), f32x4.mul(d, z)));
+    }
+  }
+}
+
+/** One vanilla RNN step over n = B·H values: h = tanh(pre). */
+export function rnnPointwiseForward(pre: usize, h: usize, n: i32): void {
+  const bytes = <usize>n << 2;
+  for (let o: usize = 0; o < bytes; o += 16) v128.store(h + o, tanh(v128.load(pre + o)));
+}
+
+/** Backward of one RNN step: dPre = dh⊙(1 − h²). */
+export function rnnPointwiseBackward(dPre: usize, dh: usize, h: usize, n: i32): void {
+  const bytes = <usize>n << 2, one = f32x4.splat(1);
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const y = v128.load(h + o);
+    v128.store(dPre + o, f32x4.mul(v128.load(dh + o), f32x4.sub(one, f32x4.mul(y, y))));
   }
 }
 
