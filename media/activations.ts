@@ -15,7 +15,8 @@ import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { NamedCell } from '../src/protocol/panelProtocol';
-import { DEFAULT_THRESHOLD, type TraceKind } from '../src/protocol/engineProtocol';
+import { DEFAULT_THRESHOLD, kindLabel as labelOf, traceKinds, type TraceKind } from '../src/protocol/engineProtocol';
+import type { CellType } from '../src/model/params';
 import type { CellRef } from '../src/protocol/engineProtocol';
 import type { HostToPanel, PanelToHost } from '../src/protocol/panelProtocol';
 import { meanBits, surprisingPlaces } from '../src/inspect/surprise';
@@ -26,9 +27,9 @@ const vscode = acquireVsCodeApi();
 const post = (m: PanelToHost) => vscode.postMessage(m);
 
 
-const KINDS: [TraceKind, string][] = [['cell', 'tanh(c)'], ['input', 'input gate'], ['forget', 'forget gate'], ['output', 'output gate']];
 const SURPRISE = 'surprise', MAX_BITS = 8; // the view's radio value; bits shown at full colour
-let shape = { layers: 1, hidden: 1 };
+let shape = { layers: 1, hidden: 1 }, cellType: CellType = 'lstm'; // the model's, which decides the kinds shown
+const kindLabel = (kind: TraceKind) => labelOf(kind, cellType);
 const saved = vscode.getState() as { cell?: CellRef; view?: 'cell' | 'surprise' } | undefined;
 let cell: CellRef = saved?.cell ?? { layer: 0, index: 0, kind: 'cell' };
 let view = saved?.view ?? 'cell'; // a cell's values, or the model's surprise (sent with every text: switching needs no request)
@@ -47,6 +48,7 @@ window.addEventListener('message', (event: MessageEvent<HostToPanel>) => {
     showSimilar(m);
   } else if (m.type === 'showCells') {
     shape = { layers: m.layers, hidden: m.hidden };
+    cellType = m.cellType;
     cell = m.cell;
     $('status').textContent = m.status;
     showControls(m.named);
@@ -85,7 +87,7 @@ function showControls(named: NamedCell[]): void {
   const onNumber = () => pick({ layer: Number((layer as HTMLInputElement).value) - 1, index: Number((index as HTMLInputElement).value), kind: cell.kind });
   for (const field of [layer, index]) for (const event of ['input', 'change']) field.addEventListener(event, onNumber);
   const kinds = el('vscode-radio-group', { id: 'kind', 'aria-label': 'what to show' });
-  for (const [kind, label] of [...KINDS, [SURPRISE, 'surprise (bits/char)']]) kinds.append(el('vscode-radio', { name: 'kind', value: kind, label }, label));
+  for (const [kind, label] of [...traceKinds(cellType).map((k) => [k, kindLabel(k)]), [SURPRISE, 'surprise (bits/char)']]) kinds.append(el('vscode-radio', { name: 'kind', value: kind, label }, label));
   kinds.addEventListener('change', (e) => {
     const value = (e.target as HTMLInputElement).value;
     if (value === SURPRISE) showSurprise();
@@ -147,7 +149,7 @@ function showText(m: Extract<HostToPanel, { type: 'showText' }>): void {
     return span;
   });
   code.replaceChildren(...spans);
-  const by = view === 'surprise' ? "the model's surprise" : `${KINDS.find(([k]) => k === m.cell.kind)![1]} of L${m.cell.layer + 1}#${m.cell.index}`;
+  const by = view === 'surprise' ? "the model's surprise" : `${kindLabel(m.cell.kind)} of L${m.cell.layer + 1}#${m.cell.index}`;
   code.setAttribute('aria-label', `${m.fileName}, coloured by ${by}`);
   showPlaces(m, chars);
   drawSaturation(m.saturation);
@@ -177,7 +179,6 @@ function showPlaces(m: Extract<HostToPanel, { type: 'showText' }>, chars: string
 }
 
 const threshold = () => Number(($('found').querySelector('#threshold') as HTMLInputElement | null)?.value ?? DEFAULT_THRESHOLD);
-const kindLabel = (kind: TraceKind) => KINDS.find(([k]) => k === kind)![1];
 
 /** The cells found for the selection: each a link that colours the code by it, ticked ones for Find Similar. */
 function showFound(m: Extract<HostToPanel, { type: 'showFound' }>): void {
@@ -235,7 +236,7 @@ $('code').addEventListener('mouseover', (e) => {
   const i = Number((e.target as HTMLElement).dataset?.i);
   const box = $('guesses');
   if (!shown || !Number.isFinite(i)) return void (box.hidden = true);
-  const value = view === 'surprise' ? `surprise ${Number.isNaN(shown.surprise[i]) ? 'not known' : `${shown.surprise[i].toFixed(1)} bits`}` : `${shown.cell.kind === 'cell' ? 'tanh(c)' : shown.cell.kind} ${shown.values[i].toFixed(2)}`;
+  const value = view === 'surprise' ? `surprise ${Number.isNaN(shown.surprise[i]) ? 'not known' : `${shown.surprise[i].toFixed(1)} bits`}` : `${kindLabel(shown.cell.kind)} ${shown.values[i].toFixed(2)}`;
   const lines = [`after ${JSON.stringify([...shown.text][i])}: ${value}`];
   for (let r = 0; r < 5; r++) lines.push(`${JSON.stringify(shown.vocabulary[shown.topIds[i * 5 + r]])}  ${(shown.topProbs[i * 5 + r] * 100).toFixed(1)}%`);
   box.textContent = lines.join('\n');
@@ -256,7 +257,8 @@ function drawSaturation(saturation: Float32Array): void {
   const section = $('saturation');
   const style = getComputedStyle(document.body), fg = style.getPropertyValue('--vscode-foreground') || '#888';
   const layerColours = ['rgba(38, 139, 210, 0.7)', 'rgba(220, 50, 47, 0.7)', 'rgba(133, 153, 0, 0.7)', 'rgba(211, 54, 130, 0.7)'];
-  const plots = ['input', 'forget', 'output'].map((gate, g) => {
+  const gates = traceKinds(cellType).slice(1);
+  const plots = gates.map((gate, g) => {
     const figure = el('figure'), canvas = document.createElement('canvas');
     canvas.width = 180;
     canvas.height = 180;
@@ -270,7 +272,7 @@ function drawSaturation(saturation: Float32Array): void {
     for (let l = 0; l < L; l++) {
       ctx.fillStyle = layerColours[l % layerColours.length];
       for (let j = 0; j < H; j++) {
-        const o = ((l * 3 + g) * H + j) * 2;
+        const o = ((l * gates.length + g) * H + j) * 2;
         ctx.fillRect(20 + saturation[o] * 157, 157 - saturation[o + 1] * 157, 3, 3);
       }
     }
@@ -278,7 +280,7 @@ function drawSaturation(saturation: Float32Array): void {
     return figure;
   });
   const box = el('vscode-collapsible', { title: 'Gate saturation (Figure 3 of Karpathy et al.)', open: '' });
-  box.append(...plots);
+  box.append(...(plots.length > 0 ? plots : [el('p', {}, 'A vanilla RNN has no gates: its state is all it has.')]));
   section.replaceChildren(box);
 }
 

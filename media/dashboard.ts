@@ -49,11 +49,12 @@ function draw(): void {
     { name: 'held-out', colour: 'orange', points: history.flatMap((p) => (p.heldoutBpc === null ? [] : [[x(p), p.heldoutBpc] as [number, number]])) },
   ];
   const speed: Series[] = [{ name: 'chars/s', colour: 'green', points: [...history.flatMap((p) => (p.charsPerSecond === undefined ? [] : [[x(p), p.charsPerSecond] as [number, number]])), ...live.map((p) => [x(p), p.charsPerSecond] as [number, number])] }];
-  const gates = [['input', 'blue'], ['forget', 'orange'], ['output', 'green']] as const;
+  // An LSTM's three gates, a GRU's two; a vanilla RNN has none, and its chart stays empty.
+  const gates = [['input', 'blue'], ['forget', 'orange'], ['output', 'green'], ['reset', 'purple'], ['update', 'red']] as const;
   const saturation: Series[] = gates.flatMap(([gate, colour]) => [0, 1].map((side) => ({
     name: `${gate} ${side === 0 ? '< 0.1' : '> 0.9'}`, colour, dashed: side === 0,
-    points: history.flatMap((p) => (p.saturation ? [[x(p), p.saturation[gate][side]] as [number, number]] : [])),
-  })));
+    points: history.flatMap((p) => { const s = p.saturation?.[gate]; return s ? [[x(p), s[side]] as [number, number]] : []; }),
+  }))).filter((s) => s.points.length > 0);
   $('plots').replaceChildren(
     chart('bpc', 'Bits per character (lower is better)', bpc),
     chart('speed', 'Training speed (characters per second)', speed),

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   delay.enable();
   const summary = await client.train({
     folders: [{ path: path.resolve(a.corpus!), include: [], exclude: [], maxFileBytes: 1_000_000 }], checkpointPath: path.join(dir, 'model.cellscope'),
-    fresh: true, settings: { hidden: Number(a.hidden), layers: 2, batch: 32, steps: 64, lr: 2e-3, seed: 1 }, seconds: Number(a.seconds), threads: Number(a.threads),
+    fresh: true, settings: { cell: 'lstm', hidden: Number(a.hidden), layers: 2, batch: 32, steps: 64, lr: 2e-3, seed: 1 }, seconds: Number(a.seconds), threads: Number(a.threads),
   });
   delay.disable();
   await client.dispose();

@@ -6,7 +6,7 @@ gradients clipped to a global norm of 5. Held-out bits/char are measured as `cel
 --no-cache` measures them. Prints one JSON line per evaluation; writes safetensors (with Adam's
 moments) that `cellscope import` takes, and resumes from a Cellscope export.
 
-usage: python3 torch/train.py CORPUS --out MODEL.safetensors [--hidden 128 --layers 2
+usage: python3 torch/train.py CORPUS --out MODEL.safetensors [--cell lstm --hidden 128 --layers 2
            --batch 32 --steps 64 --lr 2e-3 --seed 1 --seconds 300 --max-steps N
            --eval-every 60 --resume MODEL.safetensors --threads N]
        torchrun --nproc_per_node=N torch/train.py …   (each rank its share of the streams;
@@ -87,6 +87,7 @@ def main():
         ap.add_argument(f"--{name.replace('_', '-')}", type=int, default=default)
     for name, default in (("lr", 2e-3), ("seconds", 300.0), ("eval_every", 60.0)):
         ap.add_argument(f"--{name.replace('_', '-')}", type=float, default=default)
+    ap.add_argument("--cell", choices=sorted(charlstm.CELLS), default="lstm")
     ap.add_argument("--resume")
     a = ap.parse_args()
     if a.threads:
@@ -104,7 +105,7 @@ def main():
         m, vocabulary, training, moments = charlstm.load(a.resume)
         B, T = training["batch"], training["steps"]
     else:
-        m = charlstm.CharLSTM(len(vocabulary) + 1, a.hidden, a.layers)
+        m = charlstm.CharLSTM(len(vocabulary) + 1, a.hidden, a.layers, a.cell)
         m.init_cellscope(torch.Generator().manual_seed(a.seed))
         B, T, moments = a.batch, a.steps, None
         training = {"batch": B, "steps": T, "lr": a.lr, "step": 0, "charsSeen": 0, "seconds": 0.0, "cursor": 0, "rng": [a.seed, 0, 0, 0], "history": []}
@@ -131,7 +132,7 @@ def main():
             cursor, state = 0, None
         chunk = streams[:, cursor:cursor + T + 1].t()  # (T + 1, b), time-major
         logits, state = net(chunk[:-1], state)
-        state = tuple(s.detach() for s in state)
+        state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
         loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), chunk[1:].reshape(-1))
         opt.zero_grad()
         loss.backward()

@@ -4,20 +4,22 @@
 import * as os from 'node:os';
 import { SETTINGS, type Setting, type SettingKey } from '../config/settings';
 import { describeCorpus } from '../files/corpus';
+import { CELL_TYPES, cellType, type CellType } from '../model/params';
 import { DEFAULT_TRAIN_SETTINGS as D } from '../train/trainer';
 import { TrainingSession } from '../train/trainingSession';
 import type { TrainEvent } from '../train/trainLoop';
 import { numberFlag, parse, stringFlag, UsageError } from './args';
 
-export const TRAIN_HELP = `cellscope train DIR --out MODEL [--seconds 300] [--hidden ${D.hidden} --layers ${D.layers}
+export const TRAIN_HELP = `cellscope train DIR --out MODEL [--seconds 300] [--cell ${D.cell} --hidden ${D.hidden} --layers ${D.layers}
     --batch ${D.batch} --steps ${D.steps} --lr ${D.lr} --seed ${D.seed}] [--fresh] [--threads CORES]
   Trains on the source files under DIR (honouring .gitignore; one file in ten held out).
   Resumes MODEL when it exists, with its own settings; --fresh starts over. Ctrl-C saves.
+  --cell is lstm, gru or rnn (a vanilla tanh RNN).
   --threads splits each batch's streams over that many threads (default: every core).`;
 
 export async function trainCommand(args: string[], simd: Uint8Array | undefined): Promise<void> {
   const p = parse('train', args, {
-    out: { type: 'string' }, seconds: { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' },
+    out: { type: 'string' }, seconds: { type: 'string' }, cell: { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' },
     batch: { type: 'string' }, steps: { type: 'string' }, lr: { type: 'string' }, seed: { type: 'string' },
     fresh: { type: 'boolean' }, threads: { type: 'string' },
   }, ['DIR']);
@@ -30,11 +32,11 @@ export async function trainCommand(args: string[], simd: Uint8Array | undefined)
     return numberFlag(p, name, fallback, s.minimum ?? 0, s.maximum, integer);
   };
   const settings = {
-    hidden: flag('hidden', 'cellscope.training.hiddenSize', D.hidden), layers: flag('layers', 'cellscope.training.layers', D.layers),
+    cell: cellFlag(stringFlag(p, 'cell') ?? D.cell), hidden: flag('hidden', 'cellscope.training.hiddenSize', D.hidden), layers: flag('layers', 'cellscope.training.layers', D.layers),
     batch: flag('batch', 'cellscope.training.batchSize', D.batch), steps: flag('steps', 'cellscope.training.sequenceLength', D.steps),
     lr: flag('lr', 'cellscope.training.learningRate', D.lr, false), seed: numberFlag(p, 'seed', D.seed, 0, 2 ** 32 - 1),
   };
-  const asked = Object.fromEntries((['hidden', 'layers', 'batch', 'steps'] as const).filter((k) => p.values[k] !== undefined).map((k) => [k, settings[k]]));
+  const asked = Object.fromEntries((['cell', 'hidden', 'layers', 'batch', 'steps'] as const).filter((k) => p.values[k] !== undefined).map((k) => [k, settings[k]]));
   const session = await TrainingSession.open(
     { roots: p.positionals[0], checkpointPath: out, fresh: p.values.fresh === true, settings, asked, threads },
     simd && { wasm: simd, distDir: __dirname }, // dist/cli.js sits beside dist/trainShard.js
@@ -42,7 +44,7 @@ export async function trainCommand(args: string[], simd: Uint8Array | undefined)
   const { trainer } = session, { config } = trainer.model, s = trainer.stats;
   console.log(`corpus: ${describeCorpus(session.corpus)}; ${session.trainChars.toLocaleString('en')} training characters`);
   if (session.adjusted) console.log(`note: ${session.adjusted}`);
-  console.log(`${session.resumedAtStep !== null ? `resuming ${out} at step ${s.step}` : 'new model'}: H${config.hidden}×${config.layers}, vocabulary ${config.vocab}, batch ${s.batch}×${s.steps}, lr ${s.lr}, ${trainer.threads} thread${trainer.threads === 1 ? '' : 's'}; training ${seconds} s (Ctrl-C saves and stops)`);
+  console.log(`${session.resumedAtStep !== null ? `resuming ${out} at step ${s.step}` : 'new model'}: ${cellType(config).toUpperCase()} H${config.hidden}×${config.layers}, vocabulary ${config.vocab}, batch ${s.batch}×${s.steps}, lr ${s.lr}, ${trainer.threads} thread${trainer.threads === 1 ? '' : 's'}; training ${seconds} s (Ctrl-C saves and stops)`);
 
   const abort = new AbortController();
   const onSigint = () => {
@@ -75,4 +77,9 @@ function printEvent(e: TrainEvent, out: string): void {
       console.log(`saved ${out}`);
       break;
   }
+}
+
+function cellFlag(value: string): CellType {
+  if (!(CELL_TYPES as readonly string[]).includes(value)) throw new UsageError(`--cell is ${JSON.stringify(value)}; it must be one of ${CELL_TYPES.join(', ')}.`);
+  return value as CellType;
 }

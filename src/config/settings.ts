@@ -5,7 +5,7 @@
 // (host/settingsReader.ts), everything else reads defaults.
 
 import { ARENA_MAX_BYTES } from '../model/arena';
-import { paramCount, type ModelConfig } from '../model/params';
+import { cellType, gateRows, paramCount, type ModelConfig } from '../model/params';
 import { UserError } from '../util/userError';
 
 export interface Setting {
@@ -20,8 +20,9 @@ export interface Setting {
 }
 
 export const SETTINGS = {
-  'cellscope.training.hiddenSize': { type: "integer", default: 128, minimum: 8, maximum: 2048, scope: "window", description: "LSTM cells per layer for a new model. Larger models learn more but train more slowly; 128 learns a workspace in minutes on today's engine. Applies when training starts fresh." },
-  'cellscope.training.layers': { type: "integer", default: 2, minimum: 1, maximum: 4, scope: "window", description: "Stacked LSTM layers for a new model (2, as in Karpathy et al.). Applies when training starts fresh." },
+  'cellscope.training.cell': { type: "string", enum: ["lstm", "gru", "rnn"], default: "lstm", scope: "window", description: "The recurrent cell of a new model: lstm (Hochreiter & Schmidhuber; what completions are tuned for), gru (Cho et al.: two gates, no cell state) or rnn (a vanilla tanh RNN, as min-char-rnn), to compare them as Karpathy et al. do. Applies when training starts fresh." },
+  'cellscope.training.hiddenSize': { type: "integer", default: 128, minimum: 8, maximum: 2048, scope: "window", description: "Cells per layer for a new model. Larger models learn more but train more slowly; 128 learns a workspace in minutes on today's engine. Applies when training starts fresh." },
+  'cellscope.training.layers': { type: "integer", default: 2, minimum: 1, maximum: 4, scope: "window", description: "Stacked recurrent layers for a new model (2, as in Karpathy et al.). Applies when training starts fresh." },
   'cellscope.training.timeBudgetSeconds': { type: "integer", default: 600, minimum: 10, scope: "window", description: "How long one run of \"Train on Workspace\" trains, in seconds of training time. Runs resume from the last checkpoint, so training can be spread over several runs." },
   'cellscope.training.batchSize': { type: "integer", default: 32, minimum: 1, maximum: 512, scope: "window", description: "Parallel streams of text per training step (char-rnn's batch)." },
   'cellscope.training.sequenceLength': { type: "integer", default: 64, minimum: 8, maximum: 512, scope: "window", description: "Characters per stream per step, the horizon of truncated backpropagation through time." },
@@ -85,7 +86,8 @@ export class ModelSizeError extends UserError {
 export function fitHiddenSize(config: ModelConfig, batch: number, steps: number, threads: number): { hidden: number; tooLarge: string | null } {
   const bytes = (H: number) => {
     const c = { ...config, hidden: H }, N = batch * steps, V = c.vocab, L = c.layers;
-    const acts = 2 * N * V + L * (8 * N * H + 4 * batch * H) + 4 * N * H + 4 * V * H;
+    const G = gateRows(c), gruTerm = cellType(c) === 'gru' ? G : 0; // a GRU keeps its recurrent term and that term's gradient
+    const acts = 2 * N * V + L * ((G + gruTerm + 4 * H) * N + 4 * batch * H) + (G + gruTerm) * N + G * V;
     return 4 * (paramCount(c) * (3 + threads) + 2 * acts);
   };
   const limit = 0.9 * ARENA_MAX_BYTES; // room for the rest: state caches, sampling, the kernels' scratch

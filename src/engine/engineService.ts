@@ -23,9 +23,10 @@ import type { NgramCounts } from '../model/ngramCounts';
 import { CheckpointError } from '../model/checkpoint';
 import { Arena } from '../model/arena';
 import { modelFromCheckpoint, type Model } from '../model/model';
+import { cellType } from '../model/params';
 import { Vocabulary } from '../model/vocabulary';
 import {
-  HOST_TO_ENGINE, type CancelFlag, type CompletionRequest, type EngineErrorCode, type EngineReplyValue, type EngineToHost, type FoundCells, type HostToEngine, type InspectRequest,
+  HOST_TO_ENGINE, kindLabel, traceKinds, type CancelFlag, type CompletionRequest, type EngineErrorCode, type EngineReplyValue, type EngineToHost, type FoundCells, type HostToEngine, type InspectRequest,
   type InspectResult, type ModelInfo, type SelectionRequest, type SignedCell, type SimilarPlace, type SimilarPlaces, type Suggestion, type TraceKind,
 } from '../protocol/engineProtocol';
 import { messageProblem, requestId } from '../protocol/messageShape';
@@ -141,7 +142,7 @@ export class EngineService {
     let loaded: LoadedModel;
     try {
       const { step, history } = checkpoint.training;
-      const info = { path, step, hidden: model.config.hidden, layers: model.config.layers, heldoutBpc: history[history.length - 1]?.heldoutBpc ?? null };
+      const info = { path, step, cell: cellType(model.config), hidden: model.config.hidden, layers: model.config.layers, heldoutBpc: history[history.length - 1]?.heldoutBpc ?? null };
       const last = this.loaded, sameVocabulary = last?.model.vocabulary.chars.join('') === vocabulary;
       const documents = sameVocabulary ? last!.documents : this.newDocumentCache(model);
       if (counts !== undefined) documents.workspace = counts;
@@ -182,6 +183,8 @@ export class EngineService {
     const { uri, version, start, end, cell } = request, { layers, hidden } = model.config;
     if (start > end || end > text.length) throw new WorkerError(`The stretch ${start}–${end} is not inside ${uri} (${text.length} characters).`, 'failed');
     if (cell.layer >= layers || cell.index >= hidden) throw new WorkerError(`The model has no cell L${cell.layer}#${cell.index}: it has ${layers} layers of ${hidden} cells.`, 'failed');
+    const kinds = traceKinds(cellType(model.config));
+    if (!kinds.includes(cell.kind)) throw new WorkerError(`This ${cellType(model.config).toUpperCase()} has no ${cell.kind} gate: it has ${kinds.map((k) => kindLabel(k, cellType(model.config))).join(', ')}.`, 'failed');
     const t = loaded.traced;
     if (!t || t.uri !== uri || t.version !== version || t.start !== start || t.end !== end || t.cache !== request.cache) {
       const from = cache.stateAt(uri, text, start, stale);

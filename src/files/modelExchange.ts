@@ -1,6 +1,7 @@
 // A Cellscope model as a PyTorch state_dict in safetensors, and back: the tensors of a module
-// holding `lstm = nn.LSTM(V, H, L)` (one-hot input) and `decoder = nn.Linear(H, V)`, named as
-// PyTorch names them (lstm.weight_ih_l0 …, decoder.weight, decoder.bias), with the vocabulary,
+// holding `lstm = nn.LSTM(V, H, L)` (or `gru = nn.GRU(…)`, `rnn = nn.RNN(…)`; one-hot input) and
+// `decoder = nn.Linear(H, V)`, named as PyTorch names them (lstm.weight_ih_l0 …, decoder.weight,
+// decoder.bias), with the vocabulary,
 // the configuration and the training statistics in __metadata__ as JSON strings. Adam's
 // moments go along only when asked (optimizer.exp_avg.NAME, optimizer.exp_avg_sq.NAME), so that
 // a run can resume on the other side; without them an imported model restarts Adam (step 0).
@@ -11,9 +12,9 @@ import { decodeSafetensors, encodeSafetensors, SafetensorsError, type NamedTenso
 
 const FORMAT = 'cellscope-charlstm';
 
-/** PyTorch's name for a parameter of the layout: lstm.0.weight_ih → lstm.weight_ih_l0, out.weight → decoder.weight. */
+/** PyTorch's name for a parameter of the layout: lstm.0.weight_ih → lstm.weight_ih_l0 (gru., rnn. alike), out.weight → decoder.weight. */
 export function torchName(name: string): string {
-  return name.replace(/^lstm\.(\d+)\.(\w+)$/, 'lstm.$2_l$1').replace(/^out\./, 'decoder.');
+  return name.replace(/^(lstm|gru|rnn)\.(\d+)\.(\w+)$/, '$1.$3_l$2').replace(/^out\./, 'decoder.');
 }
 
 export function exportModel(cp: Checkpoint, withOptimizer: boolean): Uint8Array {

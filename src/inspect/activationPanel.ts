@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import type { EngineHost } from '../engine/engineHost';
-import { DEFAULT_THRESHOLD, type CellRef, type SignedCell, type SimilarPlace, type SimilarPlaces } from '../protocol/engineProtocol';
+import { DEFAULT_THRESHOLD, traceKinds, type CellRef, type SignedCell, type SimilarPlace, type SimilarPlaces } from '../protocol/engineProtocol';
 import { messageProblem } from '../protocol/messageShape';
 import { PANEL_TO_HOST, type HostToPanel, type PanelToHost } from '../protocol/panelProtocol';
 import { readSetting } from '../host/settingsReader';
@@ -153,18 +153,19 @@ export class ActivationPanel implements vscode.Disposable {
   private async discover(): Promise<void> {
     const model = this.engine.model;
     if (!model) return this.post({ type: 'showMessage', text: 'Cellscope has no model of this workspace yet: run "Cellscope: Train on Workspace", then open this panel again.' });
-    this.post({ type: 'showCells', layers: model.layers, hidden: model.hidden, named: [], status: 'Finding the cells that track ifs, comments, strings, depth and position…', cell: this.cell });
+    if (!traceKinds(model.cell).includes(this.cell.kind)) this.cell = { ...this.cell, kind: 'cell' }; // a gate of a model of another type
+    this.post({ type: 'showCells', cellType: model.cell, layers: model.layers, hidden: model.hidden, named: [], status: 'Finding the cells that track ifs, comments, strings, depth and position…', cell: this.cell });
     try {
       const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Cellscope: finding named cells', cancellable: true },
         (_progress, token) => this.engine.discoverCells(workspaceFiles(), token));
       this.named = found ? namedCells(found.ranking) : [];
       if (found && this.named.length > 0 && this.cell.layer === 0 && this.cell.index === 0) this.cell = { layer: this.named[0].layer, index: this.named[0].index, kind: 'cell' };
       const status = found ? `Named on ${found.chars.toLocaleString('en')} characters of ${found.files} files: ${this.named.map(describeCell).join('; ')}.` : 'Cell discovery was cancelled; pick cells by layer and index.';
-      this.post({ type: 'showCells', layers: model.layers, hidden: model.hidden, named: this.named, status, cell: this.cell });
+      this.post({ type: 'showCells', cellType: model.cell, layers: model.layers, hidden: model.hidden, named: this.named, status, cell: this.cell });
       if (found) this.log.info(status);
     } catch (err) {
       this.log.error(`cell discovery failed: ${(err as Error).message}`);
-      this.post({ type: 'showCells', layers: model.layers, hidden: model.hidden, named: [], status: `Cell discovery failed (${(err as Error).message}); pick cells by layer and index. See the Cellscope log.`, cell: this.cell });
+      this.post({ type: 'showCells', cellType: model.cell, layers: model.layers, hidden: model.hidden, named: [], status: `Cell discovery failed (${(err as Error).message}); pick cells by layer and index. See the Cellscope log.`, cell: this.cell });
     }
   }
 

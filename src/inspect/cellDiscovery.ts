@@ -5,7 +5,8 @@
 
 import { documentStart } from '../model/inference';
 import type { Model } from '../model/model';
-import type { CellDiscovery } from '../protocol/engineProtocol';
+import { traceKinds, type CellDiscovery } from '../protocol/engineProtocol';
+import { cellType } from '../model/params';
 import { scoreCells, type TraceValues } from './cellScores';
 import { languageOfPath, type SyntaxLanguage } from './languages';
 import type { CharacterLabels } from './labels';
@@ -56,7 +57,7 @@ export function sampleFiles<F extends { text: string }>(files: F[], maxChars: nu
 }
 
 function joinTraces(traces: TraceValues[], model: Model): TraceValues {
-  return { steps: traces.reduce((n, t) => n + t.steps, 0), layers: model.config.layers, hidden: model.config.hidden, values: concat(traces.map((t) => t.values), Uint8Array) };
+  return { steps: traces.reduce((n, t) => n + t.steps, 0), layers: model.config.layers, hidden: model.config.hidden, kinds: traceKinds(cellType(model.config)), values: concat(traces.map((t) => t.values), Uint8Array) };
 }
 
 function joinLabels(labels: CharacterLabels[]): CharacterLabels {

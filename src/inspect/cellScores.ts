@@ -4,12 +4,12 @@
 // with the direction kept as `sign`. The best cell per label gets the label's name.
 
 import type { CharacterLabels } from './labels';
-import { LABELS, TRACE_KINDS, type CellRanking, type CellScore, type LabelName } from '../protocol/engineProtocol';
+import { LABELS, type CellRanking, type CellScore, type LabelName } from '../protocol/engineProtocol';
 import type { NamedCell } from '../protocol/panelProtocol';
 import type { Trace } from './trace';
 
 /** What scoring reads of a trace: the cells' values, not the guesses. */
-export type TraceValues = Pick<Trace, 'steps' | 'layers' | 'hidden' | 'values'>;
+export type TraceValues = Pick<Trace, 'steps' | 'layers' | 'hidden' | 'kinds' | 'values'>;
 
 export const LABEL_TITLES: Record<LabelName, string> = {
   if: 'if-statement cell', comment: 'comment cell', string: 'string/quote cell', depth: 'code-depth cell', column: 'line-position cell',
@@ -32,7 +32,7 @@ export function describeCell(cell: NamedCell): string {
 
 /** Scores every cell of `trace` against `labels` (one entry per traced character); keeps the `keep` best per label. */
 export function scoreCells(trace: TraceValues, labels: CharacterLabels, keep = 10): CellRanking {
-  const { steps: T, layers: L, hidden: H } = trace, K = TRACE_KINDS.length;
+  const { steps: T, layers: L, hidden: H } = trace, K = trace.kinds.length;
   const flags: Record<'if' | 'comment' | 'string', Uint32Array> = { if: positions(labels.inIf), comment: positions(labels.inComment), string: positions(labels.inString) };
   const ranking = Object.fromEntries(LABELS.map((name) => [name, [] as CellScore[]])) as CellRanking;
   const values = new Uint8Array(T);

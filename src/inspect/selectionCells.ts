@@ -9,7 +9,8 @@
 
 import { documentStart } from '../model/inference';
 import type { Model } from '../model/model';
-import { TRACE_KINDS, type SelectionCell, type SignedCell, type TraceKind } from '../protocol/engineProtocol';
+import { traceKinds, type SelectionCell, type SignedCell, type TraceKind } from '../protocol/engineProtocol';
+import { cellType } from '../model/params';
 import { UserError } from '../util/userError';
 import { auc, positions } from './cellScores';
 import { lineAndColumn } from './textPositions';
@@ -32,10 +33,10 @@ const MIN_MARGIN = 16;
 // all; past it tanh(c) alone (a 1 MB file with the default H128×2 model: 1 GiB with gates).
 export const MAX_STATE_BYTES = 512 * 2 ** 20;
 
-/** What a file's search keeps: tanh(c) and the gates, or tanh(c) alone when the gates would not fit. */
+/** What a file's search keeps: the state (tanh(c) or h) and the gates, or the state alone when the gates would not fit. */
 export function searchedKinds(model: Model, chars: number): readonly TraceKind[] {
-  const { layers: L, hidden: H } = model.config, perKind = L * H * chars;
-  if (TRACE_KINDS.length * perKind <= MAX_STATE_BYTES) return TRACE_KINDS;
+  const { layers: L, hidden: H } = model.config, perKind = L * H * chars, kinds = traceKinds(cellType(model.config));
+  if (kinds.length * perKind <= MAX_STATE_BYTES) return kinds;
   if (perKind <= MAX_STATE_BYTES) return ['cell'];
   throw new UserError(`A file of ${chars.toLocaleString('en')} characters is too long to search with this model (${L} layers of ${H} cells): its states would take ${Math.ceil(perKind / 2 ** 20)} MB; search a file of at most ${Math.floor(MAX_STATE_BYTES / (L * H)).toLocaleString('en')} characters.`);
 }

@@ -1,9 +1,9 @@
-// A trace of the model reading a text: for every character, every cell's tanh(c) and its
-// input, forget and output gates, quantized to bytes (what a colour or a saturation count
+// A trace of the model reading a text: for every character, every cell's state (an LSTM's
+// tanh(c), a GRU's or RNN's h) and its gates (traceKinds), quantized to bytes (what a colour or a saturation count
 // needs, at a quarter of the memory), the five likeliest next characters of the model as
 // completions use it (model/mixture.ts: with the document cache, when the caller gives one),
 // and how surprised that model was by the character itself (−log₂ p, in bits).
-// Dimension legend: T characters, L layers, H cells per layer, K = 4 kinds (tanh c, i, f, o).
+// Dimension legend: T characters, L layers, H cells per layer, K kinds (4 for an LSTM: tanh c, i, f, o).
 
 import type { LstmState } from '../model/inference';
 import { readContext } from '../model/inference';
@@ -13,7 +13,8 @@ import { Mixture } from '../model/mixture';
 import type { SaturationShares } from '../model/checkpoint';
 import type { Model } from '../model/model';
 import { MAX_ORDER } from '../model/ngramCounts';
-import { TRACE_KINDS, type TraceKind } from '../protocol/engineProtocol';
+import { traceKinds, type TraceKind } from '../protocol/engineProtocol';
+import { cellType, type ModelConfig } from '../model/params';
 
 export const TOP_GUESSES = 5;
 
@@ -21,7 +22,8 @@ export interface Trace {
   steps: number; // T
   layers: number; // L
   hidden: number; // H
-  values: Uint8Array; // (T, L, K, H): tanh(c) as (v + 1)·127.5, gates as v·255
+  kinds: readonly TraceKind[]; // K: the model's (traceKinds)
+  values: Uint8Array; // (T, L, K, H): the state as (v + 1)·127.5, gates as v·255
   topIds: Uint16Array; // (T, 5) the likeliest next characters after each one, best first
   topProbs: Float32Array; // (T, 5)
   surprise: Float32Array; // (T) bits of each character given all before it; NaN for the first without the logits before it
@@ -39,9 +41,9 @@ export interface TraceCache {
  * records the trace; undefined when `shouldStop` (asked every 256 characters) says so.
  */
 export function traceText(model: Model, ids: Uint16Array, start?: { state: LstmState; logits?: Float32Array }, shouldStop = () => false, cache?: TraceCache): Trace | undefined {
-  const { hidden: H, layers: L, vocab: V } = model.config, T = ids.length, K = TRACE_KINDS.length;
+  const { hidden: H, layers: L, vocab: V } = model.config, T = ids.length, kinds = traceKinds(cellType(model.config)), K = kinds.length;
   const trace: Trace = {
-    steps: T, layers: L, hidden: H, values: new Uint8Array(T * L * K * H), topIds: new Uint16Array(T * TOP_GUESSES), topProbs: new Float32Array(T * TOP_GUESSES), surprise: new Float32Array(T).fill(NaN),
+    steps: T, layers: L, hidden: H, kinds, values: new Uint8Array(T * L * K * H), topIds: new Uint16Array(T * TOP_GUESSES), topProbs: new Float32Array(T * TOP_GUESSES), surprise: new Float32Array(T).fill(NaN),
   };
   const mixture = cache?.mixture ?? new Mixture(V, []), before = cache?.before ?? new Uint16Array(0);
   const context = new Uint16Array(before.length + T); // the ids before the text, then the text's
@@ -57,8 +59,8 @@ export function traceText(model: Model, ids: Uint16Array, start?: { state: LstmS
     for (let t = 0; t < acts.steps; t++) {
       acts.layers.forEach((a, l) => {
         const out = ((pos + t) * L + l) * K * H;
-        TRACE_KINDS.forEach((kind, k) => {
-          for (let j = 0; j < H; j++) trace.values[out + k * H + j] = quantized(a, H, t, kind, j);
+        kinds.forEach((kind, k) => {
+          for (let j = 0; j < H; j++) trace.values[out + k * H + j] = quantized(a, model.config, t, kind, j);
         });
       });
       cache?.read(pos + t);
@@ -98,7 +100,7 @@ export function traceStates(
       kinds.forEach((kind, k) => {
         for (let j = 0; j < H; j++) {
           const row = ((l * K + k) * H + j) * T + pos;
-          for (let t = 0; t < acts.steps; t++) states.values[row + t] = quantized(a, H, t, kind, j);
+          for (let t = 0; t < acts.steps; t++) states.values[row + t] = quantized(a, model.config, t, kind, j);
         }
       });
     });
@@ -112,25 +114,27 @@ function bits(logits: Vec, offset: number, V: number, id: number): number {
   return (logSumExp(logits, offset, V) - logits[offset + id]) / Math.LN2;
 }
 
-// Where each gate sits in a step's pre-activations (4H): i, f, g, o.
-const GATE_BLOCK = { input: 0, forget: 1, output: 3 } as const;
+// Where each gate sits in a step's activations: i, f, g, o (LSTM, 4H); r, z, n (GRU, 3H).
+const GATE_BLOCK: Partial<Record<TraceKind, number>> = { input: 0, forget: 1, output: 3, reset: 0, update: 1 };
 
-/** Cell j's value of `kind` at step t, as a byte: tanh(c) as (v + 1)·127.5, a gate as v·255 (both: v' = q/127.5 − 1 in [−1, 1]). */
-function quantized(a: { tanhC: Vec; gates: Vec }, H: number, t: number, kind: TraceKind, j: number): number {
-  return kind === 'cell' ? Math.round((a.tanhC[t * H + j] + 1) * 127.5) : Math.round(a.gates[(4 * t + GATE_BLOCK[kind]) * H + j] * 255);
+/** Cell j's value of `kind` at step t, as a byte: the state as (v + 1)·127.5, a gate as v·255 (both: v' = q/127.5 − 1 in [−1, 1]). */
+function quantized(a: { tanhC: Vec; h: Vec; gates: Vec }, config: ModelConfig, t: number, kind: TraceKind, j: number): number {
+  const H = config.hidden, cell = cellType(config);
+  if (kind === 'cell') return Math.round(((cell === 'lstm' ? a.tanhC : a.h)[t * H + j] + 1) * 127.5);
+  return Math.round(a.gates[(t * (cell === 'lstm' ? 4 : 3) + GATE_BLOCK[kind]!) * H + j] * 255);
 }
 
 // A gate is saturated below 0.1 and above 0.9 (the paper's Figure 3): those bounds as quantized bytes (v·255).
 const SATURATED_LOW = 0.1 * 255, SATURATED_HIGH = 0.9 * 255;
 
-/** For every cell, the share of characters where its input, forget and output gates are below 0.1 and above 0.9 (the paper's Figure 3): (L, 3, H, 2). */
+/** For every cell, the share of characters where each of its gates (the trace's kinds after the state) is below 0.1 and above 0.9 (the paper's Figure 3): (L, K − 1, H, 2). */
 export function gateSaturation(trace: Trace): Float32Array {
-  const { steps: T, layers: L, hidden: H } = trace, K = TRACE_KINDS.length;
-  const out = new Float32Array(L * 3 * H * 2);
+  const { steps: T, layers: L, hidden: H } = trace, K = trace.kinds.length, gates = K - 1;
+  const out = new Float32Array(L * gates * H * 2);
   for (let t = 0; t < T; t++) {
     for (let l = 0; l < L; l++) {
-      for (let g = 0; g < 3; g++) {
-        const row = ((t * L + l) * K + g + 1) * H, o = (l * 3 + g) * H * 2;
+      for (let g = 0; g < gates; g++) {
+        const row = ((t * L + l) * K + g + 1) * H, o = (l * gates + g) * H * 2;
         for (let j = 0; j < H; j++) {
           const q = trace.values[row + j];
           if (q < SATURATED_LOW) out[o + 2 * j]++;
@@ -143,11 +147,10 @@ export function gateSaturation(trace: Trace): Float32Array {
   return out;
 }
 
-/** Each gate's share of values below 0.1 and above 0.9 over every cell and step of `states` (which must keep the three gates). */
+/** Each gate's share of values below 0.1 and above 0.9 over every cell and step of `states`, for the gates among its kinds. */
 export function saturationShares(states: CellStates): SaturationShares {
   const { steps: T, layers: L, hidden: H, kinds } = states, K = kinds.length;
-  const share = (gate: 'input' | 'forget' | 'output'): [number, number] => {
-    const k = kinds.indexOf(gate);
+  const share = (k: number): [number, number] => {
     let left = 0, right = 0;
     for (let l = 0; l < L; l++) {
       const rows = states.values.subarray((l * K + k) * H * T, (l * K + k + 1) * H * T);
@@ -159,12 +162,12 @@ export function saturationShares(states: CellStates): SaturationShares {
     const n = Math.max(1, L * H * T);
     return [Math.round((left / n) * 1e4) / 1e4, Math.round((right / n) * 1e4) / 1e4];
   };
-  return { input: share('input'), forget: share('forget'), output: share('output') };
+  return Object.fromEntries(kinds.flatMap((kind, k) => (kind === 'cell' ? [] : [[kind, share(k)]])));
 }
 
-/** One cell's values along the trace, dequantized: tanh(c) in [−1, 1], gates in [0, 1]. */
+/** One cell's values along the trace, dequantized: the state in [−1, 1], gates in [0, 1]. */
 export function cellValues(trace: Trace, layer: number, index: number, kind: TraceKind): Float32Array {
-  const { steps: T, layers: L, hidden: H } = trace, K = TRACE_KINDS.length, k = TRACE_KINDS.indexOf(kind);
+  const { steps: T, layers: L, hidden: H, kinds } = trace, K = kinds.length, k = kinds.indexOf(kind);
   const out = new Float32Array(T);
   for (let t = 0; t < T; t++) {
     const q = trace.values[((t * L + layer) * K + k) * H + index];

@@ -14,19 +14,15 @@
 
 import { crc32 } from '../util/crc32';
 import { ARENA_MAX_BYTES } from './arena';
-import { paramCount, type ModelConfig } from './params';
+import { CELL_TYPES, paramCount, type ModelConfig } from './params';
 import { UserError } from '../util/userError';
 
 const MAGIC = 'CELLSCOP';
 export const FORMAT_VERSION = 2;
 const PREAMBLE = 16; // magic + version + header length
 
-/** Each gate's share of values below 0.1 and above 0.9 over all cells (the paper's Figure 3, averaged). */
-export interface SaturationShares {
-  input: [number, number];
-  forget: [number, number];
-  output: [number, number];
-}
+/** Each gate's share of values below 0.1 and above 0.9 over all cells (the paper's Figure 3, averaged), by gate: an LSTM's input, forget and output, a GRU's reset and update, an RNN's none. */
+export type SaturationShares = Partial<Record<'input' | 'forget' | 'output' | 'reset' | 'update', [number, number]>>;
 
 /** A point in the learning curve; an evaluation's figures (older files and PyTorch runs may lack the optional ones). */
 export interface HistoryPoint {
@@ -152,6 +148,7 @@ export function configProblem(c: unknown): string | null {
     const d = config[name];
     if (!Number.isInteger(d) || (d as number) < 1 || (d as number) > max) return `config.${name} is ${JSON.stringify(d)}, not a whole number from 1 to ${max}`;
   }
+  if (config.cell !== undefined && !(CELL_TYPES as readonly unknown[]).includes(config.cell)) return `config.cell is ${JSON.stringify(config.cell)}, not one of ${CELL_TYPES.join(', ')}`;
   const n = paramCount(c as ModelConfig); // bounded by now
   return n * 4 > ARENA_MAX_BYTES / 2 ? `a model of ${n} parameters is larger than the engine's memory holds` : null;
 }
@@ -178,7 +175,7 @@ function headerProblem(header: unknown, version: number): string | null {
   for (const name of ['lr', 'charsSeen', 'seconds'] as const) if (!isNumber(t[name])) return `training.${name} is ${JSON.stringify(t[name])}, not a number ≥ 0`;
   if (!Array.isArray(t.rng) || t.rng.length !== 4 || !t.rng.every((w) => isCount(w, 0xffffffff))) return 'training.rng is not four 32-bit words';
   const share = (x: unknown) => isNumber(x) && (x as number) <= 1;
-  const shares = (s: unknown) => isObject(s) && ['input', 'forget', 'output'].every((g) => Array.isArray(s[g]) && (s[g] as unknown[]).length === 2 && (s[g] as unknown[]).every(share));
+  const shares = (s: unknown) => isObject(s) && Object.entries(s).every(([g, v]) => ['input', 'forget', 'output', 'reset', 'update'].includes(g) && Array.isArray(v) && v.length === 2 && v.every(share));
   const point = (p: unknown) => isObject(p) && isCount(p.step) && isNumber(p.seconds) && isNumber(p.trainBpc) && (p.heldoutBpc === null || isNumber(p.heldoutBpc))
     && (p.charsPerSecond === undefined || isNumber(p.charsPerSecond)) && (p.sample === undefined || typeof p.sample === 'string') && (p.saturation === undefined || shares(p.saturation));
   if (!Array.isArray(t.history) || !t.history.every(point)) return 'training.history is not a list of {step, seconds, trainBpc, heldoutBpc[, charsPerSecond, sample, saturation]}';

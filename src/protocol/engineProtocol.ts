@@ -9,11 +9,26 @@
 
 import { cancelFlag, flag, listOf, number, oneOf, orNull, record, text, whole, type UnionShapes } from './messageShape';
 import { FILE_SELECTION, type FileSelection } from './trainProtocol';
+import type { CellType } from '../model/params';
 
 export const ENGINE_PROTOCOL_VERSION = 3;
 
-export const TRACE_KINDS = ['cell', 'input', 'forget', 'output'] as const;
+// What a trace records of each cell: 'cell' is its state (an LSTM's tanh(c), a GRU's or RNN's h,
+// in [−1, 1]), the others its gates (in [0, 1]).
+export const TRACE_KINDS = ['cell', 'input', 'forget', 'output', 'reset', 'update'] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
+
+/** The kinds a model of this cell type has, its state first: an LSTM's three gates (g is not one), a GRU's r and z (n is not one), an RNN's none. */
+export function traceKinds(cell: CellType): readonly TraceKind[] {
+  return KINDS_OF[cell];
+}
+
+const KINDS_OF: Record<CellType, readonly TraceKind[]> = { lstm: ['cell', 'input', 'forget', 'output'], gru: ['cell', 'reset', 'update'], rnn: ['cell'] };
+
+/** A kind as people read it: "tanh(c)", "h", "forget gate". */
+export function kindLabel(kind: TraceKind, cell: CellType): string {
+  return kind === 'cell' ? (cell === 'lstm' ? 'tanh(c)' : 'h') : `${kind} gate`;
+}
 
 /** A cell, or one of its gates. */
 export interface CellRef {
@@ -46,6 +61,7 @@ export interface CellDiscovery {
 export interface ModelInfo {
   path: string;
   step: number;
+  cell: CellType;
   hidden: number;
   layers: number;
   heldoutBpc: number | null;
@@ -88,12 +104,12 @@ export interface InspectRequest {
 
 /** What the panel shows: one value per code point of the stretch, and the model's guesses. */
 export interface InspectResult {
-  values: Float32Array; // (T) tanh(c) in [−1, 1], or the gate in [0, 1]
+  values: Float32Array; // (T) the state (tanh(c) or h) in [−1, 1], or the gate in [0, 1]
   topIds: Uint16Array; // (T, 5) the likeliest next characters after each one
   topProbs: Float32Array; // (T, 5)
   surprise: Float32Array; // (T) bits of each character under the model as completions use it
   vocabulary: string[]; // the character of each id
-  saturation: Float32Array; // (L, 3, H, 2) gates i, f, o: share of the stretch below 0.1, above 0.9
+  saturation: Float32Array; // (L, gates, H, 2) the gates of traceKinds: share of the stretch below 0.1, above 0.9
 }
 
 /** A cell (or gate) and the direction in which it is on: +1 where it is high, −1 where it is low. */

@@ -2,6 +2,7 @@
 // webview is an untrusted view: it receives data only (the code as a string, values as typed
 // arrays) and writes text with textContent, never HTML. It opens with `ready`.
 
+import type { CellType } from '../model/params';
 import { CELL_REF, SIGNED_CELL, type CellRef, type LabelName, type SelectionCell, type SignedCell } from './engineProtocol';
 import { listOf, number, oneOf, whole, type UnionShapes } from './messageShape';
 
@@ -26,7 +27,7 @@ export type HostToPanel =
   /** Host: there is nothing to show, and why (no model, no editor, a binary file…). */
   | { type: 'showMessage'; text: string }
   /** Host: the model's shape, its named cells (empty while discovery runs) and the cell shown. */
-  | { type: 'showCells'; layers: number; hidden: number; named: NamedCell[]; status: string; cell: CellRef }
+  | { type: 'showCells'; cellType: CellType; layers: number; hidden: number; named: NamedCell[]; status: string; cell: CellRef }
   /** Host: a stretch of the active editor's text coloured by one cell. */
   | {
       type: 'showText'; fileName: string; text: string; start: number; // UTF-16 offset of text in the document

@@ -5,12 +5,14 @@
 // of this file, so that a host never talks to a worker built from another one.
 
 import type { HistoryPoint } from '../model/checkpoint';
-import { flag, listOf, number, record, text, whole, type UnionShapes } from './messageShape';
+import { CELL_TYPES, type CellType } from '../model/params';
+import { flag, listOf, number, oneOf, record, text, whole, type UnionShapes } from './messageShape';
 
 export const TRAIN_PROTOCOL_VERSION = 2;
 
 /** How a new model is shaped and trained (config/settings.ts holds the defaults). */
 export interface TrainSettings {
+  cell: CellType;
   hidden: number;
   layers: number;
   batch: number;
@@ -108,7 +110,7 @@ export const HOST_TO_TRAIN_WORKER: UnionShapes<HostToTrainWorker> = {
     id: whole(),
     job: (x, at) => FILE_SELECTION(x, at) ?? record({
       checkpointPath: text, fresh: flag, seconds: number(0), threads: whole(1, 64),
-      settings: record({ hidden: whole(1), layers: whole(1), batch: whole(1), steps: whole(1), lr: number(0, 1), seed: whole(0, 2 ** 32 - 1) }),
+      settings: record({ cell: oneOf(CELL_TYPES), hidden: whole(1), layers: whole(1), batch: whole(1), steps: whole(1), lr: number(0, 1), seed: whole(0, 2 ** 32 - 1) }),
     })(x, at),
   },
   cancel: { id: whole() },

@@ -10,6 +10,8 @@ import type { Checkpoint, SaturationShares, TrainingStats } from '../model/check
 import { documentStart } from '../model/inference';
 import { saturationShares, traceStates } from '../inspect/trace';
 import { createModel, modelFromCheckpoint, type Model } from '../model/model';
+import { cellType, type CellType } from '../model/params';
+import { traceKinds } from '../protocol/engineProtocol';
 import { sampleText } from '../model/sampler';
 import { Vocabulary } from '../model/vocabulary';
 import { Rng } from '../util/rng';
@@ -21,7 +23,7 @@ import { UserError } from '../util/userError';
 
 // The settings' defaults (config/settings.ts), for the CLI and the extension alike.
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
-  hidden: settingDefault('cellscope.training.hiddenSize'), layers: settingDefault('cellscope.training.layers'),
+  cell: settingDefault('cellscope.training.cell') as CellType, hidden: settingDefault('cellscope.training.hiddenSize'), layers: settingDefault('cellscope.training.layers'),
   batch: settingDefault('cellscope.training.batchSize'), steps: settingDefault('cellscope.training.sequenceLength'),
   lr: settingDefault('cellscope.training.learningRate'), seed: 1,
 };
@@ -70,7 +72,7 @@ export class Trainer {
   /** A new model in `arena` (which the caller owns, and disposes after this trainer). */
   static fresh(train: string, heldOut: string[], s: TrainSettings, arena: Arena, vocabulary = Vocabulary.fromText(train)): Trainer {
     const rng = new Rng(s.seed);
-    const model = createModel(vocabulary, s.hidden, s.layers, rng, arena);
+    const model = createModel(vocabulary, s.hidden, s.layers, rng, arena, s.cell);
     const stats: TrainingStats = {
       batch: s.batch, steps: s.steps, lr: s.lr, step: 0, charsSeen: 0, seconds: 0, cursor: 0, rng: rng.state(), history: [],
     };
@@ -127,7 +129,8 @@ export class Trainer {
   /** The gates' saturation (trace.ts `saturationShares`) on the start of the held-out sample (of the training text without one). */
   gateSaturation(): SaturationShares {
     const text = [...(this.heldOut[0]?.text ?? this.trainStart)].slice(0, SATURATION_CHARS).join('');
-    return saturationShares(traceStates(this.model, this.model.vocabulary.encode(text), documentStart(this.model), ['input', 'forget', 'output'])!);
+    const gates = traceKinds(cellType(this.model.config)).slice(1);
+    return saturationShares(traceStates(this.model, this.model.vocabulary.encode(text), documentStart(this.model), gates)!);
   }
 
   sample(prime: string, length: number, temperature: number): string {

@@ -11,6 +11,7 @@ import { readSetting } from '../host/settingsReader';
 import { workspaceFiles } from '../host/workspaceFiles';
 import { ModelLock, replaceModelFile } from '../files/modelLock';
 import { decodeCheckpoint, type Checkpoint, type HistoryPoint } from '../model/checkpoint';
+import type { CellType } from '../model/params';
 import type { FileSelection, TrainJob, TrainSummary } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { PytorchTrainer } from './pytorchTrainer';
@@ -219,7 +220,7 @@ export class TrainingController implements vscode.Disposable {
       // 0: half the cores, so that the editor and completions keep the rest.
       threads: readSetting('cellscope.training.threads') || Math.max(1, Math.floor(os.availableParallelism() / 2)),
       settings: {
-        hidden: readSetting('cellscope.training.hiddenSize'), layers: readSetting('cellscope.training.layers'),
+        cell: readSetting('cellscope.training.cell') as CellType, hidden: readSetting('cellscope.training.hiddenSize'), layers: readSetting('cellscope.training.layers'),
         batch: readSetting('cellscope.training.batchSize'), steps: readSetting('cellscope.training.sequenceLength'),
         lr: readSetting('cellscope.training.learningRate'), seed: 1,
       },

@@ -11,6 +11,7 @@ import { ModelLock } from '../files/modelLock';
 import { readCorpus, splitText, type Corpus, type CorpusFolder } from '../files/corpus';
 import { Arena } from '../model/arena';
 import type { Checkpoint } from '../model/checkpoint';
+import { cellType, modelConfig } from '../model/params';
 import { Vocabulary } from '../model/vocabulary';
 import type { TrainSettings } from '../protocol/trainProtocol';
 import { Trainer } from './trainer';
@@ -18,7 +19,7 @@ import { trainLoop, type TrainLoopOptions } from './trainLoop';
 import { UserError } from '../util/userError';
 
 /** The shape settings a resumed model must share with what was asked. */
-const SHAPE = ['hidden', 'layers', 'batch', 'steps'] as const;
+const SHAPE = ['cell', 'hidden', 'layers', 'batch', 'steps'] as const;
 
 export interface TrainingPlan {
   roots: string | (string | CorpusFolder)[]; // with their own file options
@@ -66,7 +67,7 @@ export class TrainingSession {
         trainer = Trainer.resume(resumeFrom, train, heldOut, arena);
       } else {
         const s = plan.settings, vocabulary = Vocabulary.fromText(train);
-        const fit = fitHiddenSize({ vocab: vocabulary.size, hidden: s.hidden, layers: s.layers }, s.batch, s.steps, plan.threads);
+        const fit = fitHiddenSize(modelConfig(vocabulary.size, s.hidden, s.layers, s.cell), s.batch, s.steps, plan.threads);
         adjusted = fit.tooLarge && `${fit.tooLarge}: training hidden size ${fit.hidden} instead`;
         trainer = Trainer.fresh(train, heldOut, { ...s, hidden: fit.hidden }, arena, vocabulary);
       }
@@ -96,7 +97,7 @@ export class TrainingSession {
 
 /** Resuming keeps the model's own shape: a differing one asks to start fresh instead. */
 function checkResumable(cp: Checkpoint, asked: TrainingPlan['asked'], file: string): void {
-  const have = { hidden: cp.config.hidden, layers: cp.config.layers, batch: cp.training.batch, steps: cp.training.steps };
+  const have = { cell: cellType(cp.config), hidden: cp.config.hidden, layers: cp.config.layers, batch: cp.training.batch, steps: cp.training.steps };
   for (const name of SHAPE) {
     if (asked[name] !== undefined && asked[name] !== have[name]) {
       throw new ResumeError(`${file} was trained with --${name} ${have[name]}; to train a different model add --fresh (it replaces the file) or choose another --out.`);

@@ -73,7 +73,7 @@ describe('end to end: training in VS Code (code-server + Chromium)', function ()
     await wb.waitFor('the export to be written', async () => fs.existsSync(exported) && /exported the model to out\.safetensors/.test(await wb!.notifications()));
     const back = importModel(fs.readFileSync(exported), exported);
     assert.deepEqual([back.params, back.adamM, back.vocabulary], [cp.params, cp.adamM, cp.vocabulary]);
-    const other = Trainer.fresh(fs.readFileSync(path.join(FIXTURE, 'src', 'list.c'), 'utf8'), [], { hidden: 16, layers: 1, batch: 2, steps: 16, lr: 1e-2, seed: 2 }, Arena.plain());
+    const other = Trainer.fresh(fs.readFileSync(path.join(FIXTURE, 'src', 'list.c'), 'utf8'), [], { cell: 'lstm', hidden: 16, layers: 1, batch: 2, steps: 16, lr: 1e-2, seed: 2 }, Arena.plain());
     other.step();
     const incoming = path.join(workspace, 'in.safetensors');
     fs.writeFileSync(incoming, exportModel(other.checkpoint(), false));

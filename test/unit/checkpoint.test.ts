@@ -16,7 +16,7 @@ import { Trainer } from '../../src/train/trainer';
 import { crc32 } from '../../src/util/crc32';
 
 function sample(): Checkpoint {
-  const trainer = Trainer.fresh('if (a) { b(); } /* c */\n'.repeat(20), [], { hidden: 8, layers: 2, batch: 2, steps: 8, lr: 1e-2, seed: 1 }, Arena.plain());
+  const trainer = Trainer.fresh('if (a) { b(); } /* c */\n'.repeat(20), [], { cell: 'lstm', hidden: 8, layers: 2, batch: 2, steps: 8, lr: 1e-2, seed: 1 }, Arena.plain());
   trainer.step();
   return trainer.checkpoint();
 }

@@ -68,7 +68,7 @@ describe('engine worker', function () {
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-engine-'));
     modelPath = path.join(dir, 'model.cellscope');
-    const trainer = Trainer.fresh(TEXT, [], { hidden: 16, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed: 1 }, Arena.plain());
+    const trainer = Trainer.fresh(TEXT, [], { cell: 'lstm', hidden: 16, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed: 1 }, Arena.plain());
     for (let i = 0; i < 200; i++) trainer.step();
     saveCheckpointFile(modelPath, trainer.checkpoint());
   });
@@ -195,7 +195,7 @@ describe('engine worker', function () {
   it('loads one model at a time: loads asked back to back keep the workspace level of the last one', async () => {
     const { service, ask, flag } = inProcessEngine();
     const other = path.join(dir, 'other.cellscope'), workspace = { folders: [{ path: PROJECT, include: [], exclude: [], maxFileBytes: 1e6 }] };
-    saveCheckpointFile(other, Trainer.fresh('xyz 123\n'.repeat(40), [], { hidden: 8, layers: 1, batch: 2, steps: 8, lr: 1e-2, seed: 2 }, Arena.plain()).checkpoint());
+    saveCheckpointFile(other, Trainer.fresh('xyz 123\n'.repeat(40), [], { cell: 'lstm', hidden: 8, layers: 1, batch: 2, steps: 8, lr: 1e-2, seed: 2 }, Arena.plain()).checkpoint());
     await ask({ type: 'load', id: 1, cancelled: flag(), path: modelPath, workspace });
     // Another vocabulary, then this one again, asked before either is answered (as training saves while a model loads).
     const both = [ask({ type: 'load', id: 2, cancelled: flag(), path: other, workspace }), ask({ type: 'load', id: 3, cancelled: flag(), path: modelPath, workspace })];

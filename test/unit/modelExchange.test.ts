@@ -10,7 +10,7 @@ import { decodeSafetensors, encodeSafetensors, SafetensorsError } from '../../sr
 import { Trainer } from '../../src/train/trainer';
 
 function trained(): Checkpoint {
-  const trainer = Trainer.fresh('if (a) { b(); } /* c */\n'.repeat(20), [], { hidden: 8, layers: 2, batch: 2, steps: 8, lr: 1e-2, seed: 1 }, Arena.plain());
+  const trainer = Trainer.fresh('if (a) { b(); } /* c */\n'.repeat(20), [], { cell: 'lstm', hidden: 8, layers: 2, batch: 2, steps: 8, lr: 1e-2, seed: 1 }, Arena.plain());
   for (let i = 0; i < 3; i++) trainer.step();
   return trainer.checkpoint();
 }

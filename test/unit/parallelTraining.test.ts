@@ -69,14 +69,14 @@ describe('parallel training', function () {
 
   it('two threads train as one does, through the streams wrapping around', async () => {
     // 6 streams of 40 characters, 16 steps per chunk: the streams wrap every second step.
-    await trainSideBySide(code.repeat(4).slice(0, 240), { hidden: 12, layers: 2, batch: 6, steps: 16, lr: 1e-2, seed: 4 }, 5);
+    await trainSideBySide(code.repeat(4).slice(0, 240), { cell: 'lstm', hidden: 12, layers: 2, batch: 6, steps: 16, lr: 1e-2, seed: 4 }, 5);
   });
 
   it('the helper claims shards beside this thread, and the sum is the same', async () => {
     // 24 streams in 3 shards, each long enough to take a few milliseconds, so the helper wakes in
     // time to claim some; over a dozen steps, so that a machine busy with other work (a 2-core
     // CI runner) still gives it the chance.
-    const helped = await trainSideBySide(code.repeat(120), { hidden: 96, layers: 2, batch: 24, steps: 32, lr: 2e-3, seed: 5 }, 12, true);
+    const helped = await trainSideBySide(code.repeat(120), { cell: 'lstm', hidden: 96, layers: 2, batch: 24, steps: 32, lr: 2e-3, seed: 5 }, 12, true);
     assert.ok(helped > 0, 'the helper never took a shard');
   });
 });

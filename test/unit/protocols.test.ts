@@ -18,7 +18,7 @@ const cell = { layer: 1, index: 7, kind: 'forget' } as const;
 const inspected = { values: Float32Array.of(0.5), topIds: Uint16Array.of(1, 2, 3, 4, 5), topProbs: new Float32Array(5), surprise: Float32Array.of(2.5), vocabulary: ['\uFFFD', 'a'], saturation: new Float32Array(12) };
 
 const train: Samples<HostToTrainWorker | TrainWorkerToHost> = {
-  train: [{ type: 'train', id: 1, job: { ...files, checkpointPath: '/m', fresh: false, settings: { hidden: 8, layers: 1, batch: 2, steps: 8, lr: 0.01, seed: 1 }, seconds: 1, threads: 1 } }],
+  train: [{ type: 'train', id: 1, job: { ...files, checkpointPath: '/m', fresh: false, settings: { cell: 'lstm', hidden: 8, layers: 1, batch: 2, steps: 8, lr: 0.01, seed: 1 }, seconds: 1, threads: 1 } }],
   cancel: [{ type: 'cancel', id: 1 }],
   didType: [{ type: 'didType' }],
   ready: [{ type: 'ready', protocolVersion: 2 }],
@@ -48,7 +48,7 @@ const engine: Samples<HostToEngine | EngineToHost> = {
   reply: [
     { type: 'reply', id: 3, ok: true, value: inspected },
     { type: 'reply', id: 4, ok: true, value: { chars: 10, files: 1, ranking: { if: [{ layer: 0, index: 1, score: 0.9, sign: 1 }], comment: [], string: [], depth: [], column: [] } } },
-    { type: 'reply', id: 1, ok: true, value: { path: '/m', step: 3, hidden: 16, layers: 2, heldoutBpc: null } },
+    { type: 'reply', id: 1, ok: true, value: { path: '/m', step: 3, cell: 'gru', hidden: 16, layers: 2, heldoutBpc: null } },
     { type: 'reply', id: 1, ok: true, value: null },
     { type: 'reply', id: 2, ok: true, value: [{ text: 'x)', probability: 0.5 }] },
     { type: 'reply', id: 2, ok: false, error: 'e', code: 'outOfSync' },
@@ -59,7 +59,7 @@ const engine: Samples<HostToEngine | EngineToHost> = {
 
 const panel: Samples<HostToPanel | PanelToHost> = {
   showMessage: [{ type: 'showMessage', text: 'Open a file' }],
-  showCells: [{ type: 'showCells', layers: 2, hidden: 16, named: [{ label: 'if', title: 'if-statement cell', layer: 1, index: 3, score: 0.8, measure: 'AUC' }], status: '', cell: { ...cell, kind: 'cell' } }],
+  showCells: [{ type: 'showCells', cellType: 'lstm', layers: 2, hidden: 16, named: [{ label: 'if', title: 'if-statement cell', layer: 1, index: 3, score: 0.8, measure: 'AUC' }], status: '', cell: { ...cell, kind: 'cell' } }],
   showText: [{ type: 'showText', fileName: 'a.c', text: 'int', start: 0, line: 0, cell, note: '', ...inspected }],
   ready: [{ type: 'ready' }],
   pickCell: [{ type: 'pickCell', cell }],

@@ -7,11 +7,13 @@ import { Arena } from '../../src/model/arena';
 import { byteBounds, documentStates, findSelectionCells, iou, searchedKinds, similarPlaces, MAX_STATE_BYTES, type Span } from '../../src/inspect/selectionCells';
 import { traceText, type CellStates } from '../../src/inspect/trace';
 import { codePointIndex, lineAndColumn, unitOffsets } from '../../src/inspect/textPositions';
-import { documentStart } from '../../src/model/inference';
+import { documentStart, setRowState } from '../../src/model/inference';
 import { createModel } from '../../src/model/model';
 import { Rng } from '../../src/util/rng';
 import { Vocabulary } from '../../src/model/vocabulary';
-import { TRACE_KINDS } from '../../src/protocol/engineProtocol';
+import { traceKinds } from '../../src/protocol/engineProtocol';
+import { CELL_TYPES } from '../../src/model/params';
+import { createActivations, networkForward } from '../../src/model/network';
 
 const T = 40, OFF = 128; // v' = 0.004: off in either direction for any threshold above it
 const ON = 255, LOW = 0; // v' = 1 and −1
@@ -88,13 +90,25 @@ describe('cells for a selection', () => {
     assert.throws(() => similarPlaces(s, [{ layer: 0, index: 0, kind: 'forget', sign: 1 }], 0.3), /keep cell, input only/);
   });
 
-  it('traces the states a trace of the whole document has, cell by cell, and keeps tanh(c) alone when the gates would not fit', () => {
+  for (const cell of CELL_TYPES) it(`traces the states a trace of the whole document has, cell by cell, and keeps the state alone when the gates would not fit (${cell.toUpperCase()})`, () => {
     const vocabulary = new Vocabulary([...'abc {}\n']);
-    const model = createModel(vocabulary, 6, 2, new Rng(3), Arena.create(undefined));
-    const text = 'ab {c}\nabc {}\n';
-    const states = documentStates(model, text)!, trace = traceText(model, model.vocabulary.encode(text), documentStart(model))!;
-    const K = TRACE_KINDS.length;
-    assert.deepEqual(states.kinds, TRACE_KINDS);
+    const model = createModel(vocabulary, 6, 2, new Rng(3), Arena.create(undefined), cell);
+    const text = 'ab {c}\nabc {}\n', ids = model.vocabulary.encode(text);
+    const states = documentStates(model, text)!, trace = traceText(model, ids, documentStart(model))!;
+    const kinds = traceKinds(cell), K = kinds.length;
+    assert.deepEqual(states.kinds, kinds);
+    assert.deepEqual(trace.kinds, kinds);
+    // What each kind is, against the network's own buffers: the state (tanh(c), or h) and the gates where the layer keeps them.
+    const acts = createActivations(model.arena, model.config, 1, ids.length);
+    acts.inputs.set(ids);
+    setRowState(acts, 0, documentStart(model).state);
+    networkForward(model.p, acts);
+    const G = { lstm: 4, gru: 3, rnn: 1 }[cell], block = { cell: -1, input: 0, forget: 1, output: 3, reset: 0, update: 1 };
+    kinds.forEach((kind, k) => {
+      const a = acts.layers[1], value = (t: number, j: number) => (kind === 'cell' ? (cell === 'lstm' ? a.tanhC : a.h)[t * 6 + j] : a.gates[(t * G + block[kind]) * 6 + j]);
+      const q = (v: number) => Math.round(kind === 'cell' ? (v + 1) * 127.5 : v * 255);
+      for (let t = 0; t < ids.length; t++) for (let j = 0; j < 6; j++) assert.equal(trace.values[((t * 2 + 1) * K + k) * 6 + j], q(value(t, j)), `${kind} t${t} j${j}`);
+    });
     for (let t = 0; t < trace.steps; t++) {
       for (let l = 0; l < 2; l++) for (let k = 0; k < K; k++) for (let j = 0; j < 6; j++) {
         assert.equal(states.values[((l * K + k) * 6 + j) * trace.steps + t], trace.values[((t * 2 + l) * K + k) * 6 + j]);
@@ -102,8 +116,8 @@ describe('cells for a selection', () => {
     }
     assert.deepEqual(states.surprise.map((b) => round(b)), trace.surprise.map((b) => round(b)), 'the LSTM alone gives the trace’s bits without a cache');
     const perChar = 2 * 6; // L × H bytes of tanh(c)
-    assert.equal(searchedKinds(model, MAX_STATE_BYTES / (K * perChar)), TRACE_KINDS);
-    assert.deepEqual(searchedKinds(model, MAX_STATE_BYTES / (K * perChar) + 1), ['cell']);
+    assert.equal(searchedKinds(model, Math.floor(MAX_STATE_BYTES / (K * perChar))), kinds);
+    if (K > 1) assert.deepEqual(searchedKinds(model, Math.floor(MAX_STATE_BYTES / (K * perChar)) + 1), ['cell']);
     assert.throws(() => searchedKinds(model, MAX_STATE_BYTES / perChar + 1), /too long to search with this model \(2 layers of 6 cells\).*at most 44,739,242 characters/);
   });
 

@@ -43,7 +43,7 @@ describe('beam steps on two threads', function () {
   });
 
   function trainedModel(seed: number, hidden: number): Model {
-    const trainer = Trainer.fresh(TEXT, [], { hidden, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed }, Arena.plain());
+    const trainer = Trainer.fresh(TEXT, [], { cell: 'lstm', hidden, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed }, Arena.plain());
     for (let i = 0; i < 60; i++) trainer.step();
     return modelFromCheckpoint(trainer.checkpoint(), Arena.simd(wasm));
   }

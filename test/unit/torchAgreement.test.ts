@@ -1,5 +1,6 @@
 // Cellscope's models in PyTorch (torch/model.py), with Debian's python3-torch: an exported model
-// gives PyTorch the logits Cellscope computes, and a model PyTorch writes imports bit for bit.
+// (LSTM, GRU or RNN) gives PyTorch the logits Cellscope computes, and a model PyTorch writes
+// imports bit for bit.
 // Skipped, and said so, where python3-torch is not installed (`npm run bench:anchor` installs it).
 
 import * as assert from 'node:assert/strict';
@@ -20,6 +21,7 @@ import type { TrainJob } from '../../src/protocol/trainProtocol';
 import { PytorchTrainer } from '../../src/train/pytorchTrainer';
 import type { TrainNotification } from '../../src/train/trainClient';
 import { Trainer } from '../../src/train/trainer';
+import { CELL_TYPES } from '../../src/model/params';
 
 const TORCH_DIR = path.resolve(__dirname, '..', '..', 'torch');
 const PYTHON = '/usr/bin/python3'; // Debian's, whose python3-torch this is
@@ -43,9 +45,9 @@ describe('models in PyTorch (torch/)', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-torch-'));
   });
 
-  it("gives an exported model's logits for 2,000 characters as Cellscope computes them, within 1e-4", () => {
+  for (const cell of CELL_TYPES) it(`gives an exported ${cell.toUpperCase()}'s logits for 2,000 characters as Cellscope computes them, within 1e-4`, () => {
     const source = fs.readFileSync(path.join(PROJECT, 'src', 'list.c'), 'utf8');
-    const trainer = Trainer.fresh(source.repeat(4), [], { hidden: 24, layers: 2, batch: 4, steps: 32, lr: 1e-2, seed: 7 }, Arena.plain());
+    const trainer = Trainer.fresh(source.repeat(4), [], { cell, hidden: 24, layers: 2, batch: 4, steps: 32, lr: 1e-2, seed: 7 }, Arena.plain());
     for (let i = 0; i < 20; i++) trainer.step();
     const model = trainer.model, text = source.repeat(3).slice(0, 2000), ids = model.vocabulary.encode(text), T = ids.length;
     const acts = createActivations(model.arena, model.config, 1, T);
@@ -88,6 +90,17 @@ logits.reshape(-1).numpy().astype('<f4').tofile(sys.argv[3])
     fs.writeFileSync(exported, exportModel(cp, true));
     const resumed = train(corpus, path.join(dir, 'resumed.safetensors'), '--resume', exported, '--max-steps', '45').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(resumed[resumed.length - 1].step, 45);
+  });
+
+  for (const cell of ['gru', 'rnn'] as const) it(`trains a${cell === 'rnn' ? 'n' : ''} ${cell.toUpperCase()} with --cell ${cell}, which imports as one and scores as eval measures it`, async () => {
+    const corpus = path.join(dir, `corpus-${cell}`), out = path.join(dir, `${cell}.safetensors`);
+    await corpusCommand([PROJECT, '--out', corpus]);
+    const lines = train(corpus, out, '--cell', cell, '--max-steps', '20').trim().split('\n').map((l) => JSON.parse(l));
+    const cp = importModel(fs.readFileSync(out), out), last = lines[lines.length - 1];
+    assert.equal(cp.config.cell, cell);
+    const heldOut = (await readCorpus(PROJECT)).files.filter((f) => f.heldOut).map((f) => ({ text: f.text, warmUp: 0 }));
+    const measured = evaluateDocuments(modelFromCheckpoint(cp, Arena.plain()), heldOut, 32, 64).bpcStatic;
+    assert.ok(Math.abs(measured - last.heldoutBpc) <= 0.005, `the trainer says ${last.heldoutBpc}, eval ${measured}`);
   });
 
   it('trains on two processes (DDP, gloo) to the parameters one process reaches with the same global batch, within 1e-5 (started by torchrun)', async () => {
@@ -157,7 +170,7 @@ model.save(sys.argv[1], m, list("abcdefghijk"), training, opt)
     });
     const job = (checkpointPath: string, extra: Partial<TrainJob> = {}): TrainJob => ({
       folders: [{ path: PROJECT, include: [], exclude: [], maxFileBytes: 1e6 }], checkpointPath, fresh: false, seconds: 2, threads: 1,
-      settings: { hidden: 16, layers: 1, batch: 4, steps: 16, lr: 1e-2, seed: 1 }, ...extra,
+      settings: { cell: 'lstm', hidden: 16, layers: 1, batch: 4, steps: 16, lr: 1e-2, seed: 1 }, ...extra,
     });
 
     it('trains, saves a model the engine loads, resumes it, and a cancel keeps the last checkpoint', async () => {

@@ -24,7 +24,7 @@ describe('training status words', () => {
   });
 
   it('describes the model: size, training, held-out figure, what it read, when it was saved', () => {
-    const trainer = Trainer.fresh('int main(void) { return 0; }\n'.repeat(20), [], { hidden: 8, layers: 2, batch: 2, steps: 8, lr: 1e-2, seed: 1 }, Arena.plain());
+    const trainer = Trainer.fresh('int main(void) { return 0; }\n'.repeat(20), [], { cell: 'lstm', hidden: 8, layers: 2, batch: 2, steps: 8, lr: 1e-2, seed: 1 }, Arena.plain());
     trainer.step();
     const cp = trainer.checkpoint();
     Object.assign(cp.training, { seconds: 750, charsSeen: 1_234_567, trainedOn: '3 files, 580 training characters from /ws' });

@@ -32,7 +32,7 @@ const createWorker = () => new Worker(`require('tsx/cjs'); require(${JSON.string
 function job(dir: string, extra: Partial<TrainJob> = {}): TrainJob {
   return {
     folders: [{ path: PROJECT, include: [], exclude: [], maxFileBytes: 1_000_000 }], checkpointPath: path.join(dir, 'model.cellscope'),
-    fresh: false, settings: { hidden: 16, layers: 1, batch: 4, steps: 16, lr: 1e-2, seed: 1 }, seconds: 1, threads: 1, ...extra,
+    fresh: false, settings: { cell: 'lstm', hidden: 16, layers: 1, batch: 4, steps: 16, lr: 1e-2, seed: 1 }, seconds: 1, threads: 1, ...extra,
   };
 }
 
@@ -158,7 +158,7 @@ describe('training worker', function () {
     const notes: TrainNotification[] = [];
     await new Promise<void>((resolve) => {
       const service = new TrainService((m) => (m.type === 'reply' ? resolve() : m.type !== 'ready' && notes.push(m)));
-      service.handle({ type: 'train', id: 1, job: job(dir, { folders: [{ path: ws, include: [], exclude: [], maxFileBytes: 1e6 }], seconds: 5, settings: { hidden: 32, layers: 1, batch: 8, steps: 32, lr: 1e-2, seed: 1 } }) });
+      service.handle({ type: 'train', id: 1, job: job(dir, { folders: [{ path: ws, include: [], exclude: [], maxFileBytes: 1e6 }], seconds: 5, settings: { cell: 'lstm', hidden: 32, layers: 1, batch: 8, steps: 32, lr: 1e-2, seed: 1 } }) });
     });
     const read = notes.find((n) => n.type === 'didReadCorpus');
     assert.ok(read?.type === 'didReadCorpus' && read.skipped.secretsMasked === Object.keys(files).length, JSON.stringify(read));

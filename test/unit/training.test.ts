@@ -2,6 +2,7 @@
 // figures at each evaluation (speed, sample, gate saturation), a tiny string overfitted, truncated BPTT carrying state exactly, a resumed run continuing its state, and
 // the held-out figure training reports agreeing with `eval` on every held-out file.
 
+import type { TrainSettings } from '../../src/protocol/trainProtocol';
 import { Arena } from '../../src/model/arena';
 import * as assert from 'node:assert/strict';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/model/checkpoint';
@@ -16,7 +17,7 @@ import { trainLoop, type TrainEvent } from '../../src/train/trainLoop';
 import { saturationShares } from '../../src/inspect/trace';
 
 const TEXT = 'int main(void) {\n\tif (x > 0) {\n\t\treturn x; /* positive */\n\t}\n\treturn -x;\n}\n'.repeat(8);
-const SMALL = { hidden: 16, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed: 3 };
+const SMALL: TrainSettings = { cell: 'lstm', hidden: 16, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed: 3 };
 
 describe('training', () => {
   it('starts at a loss of about ln V (uniform predictions)', () => {

@@ -49,7 +49,7 @@ describe('typing simulation', () => {
 
   it('never reads the text after the cursor: changing it changes no figure', () => {
     const text = 'static int count_widgets(struct widget *w)\n{\n\tint n = 0;\n\twhile (w) {\n\t\tn++;\n\t\tw = w->next;\n\t}\n\treturn n;\n}\n';
-    const trainer = Trainer.fresh(text.repeat(10), [], { hidden: 16, layers: 1, batch: 4, steps: 16, lr: 1e-2, seed: 2 }, Arena.plain());
+    const trainer = Trainer.fresh(text.repeat(10), [], { cell: 'lstm', hidden: 16, layers: 1, batch: 4, steps: 16, lr: 1e-2, seed: 2 }, Arena.plain());
     for (let i = 0; i < 100; i++) trainer.step();
     const model = modelFromCheckpoint(trainer.checkpoint(), Arena.plain());
     const files = [text.repeat(3), text.repeat(2)];
