@@ -1,6 +1,7 @@
 // The training dashboard's webview: the model's bits per character (train and held-out), its
 // training speed and its gates' saturation (the paper's Figure 3, averaged over the cells)
-// against steps or minutes of training, drawn here as SVG in the theme's chart colours, and the
+// against steps or minutes of training, the gradient flow of the newest evaluation (how far back
+// in time the loss's gradient reaches: the vanishing gradient of a vanilla RNN), drawn here as SVG in the theme's chart colours, and the
 // samples written at each evaluation, newest first, so one sees them go from noise to code. It
 // receives data only: samples are written with textContent, never as HTML.
 // Bundled by esbuild.js as dist/dashboard.js; talks to the host only through `vscode`.
@@ -55,10 +56,15 @@ function draw(): void {
     name: `${gate} ${side === 0 ? '< 0.1' : '> 0.9'}`, colour, dashed: side === 0,
     points: history.flatMap((p) => { const s = p.saturation?.[gate]; return s ? [[x(p), s[side]] as [number, number]] : []; }),
   }))).filter((s) => s.points.length > 0);
+  const flowAt = [...history].reverse().find((p) => p.gradientFlow);
+  const flow: Series[] = (flowAt?.gradientFlow ?? []).map((norms, l) => ({
+    name: `layer ${l + 1}`, colour: LAYER_COLOURS[l % LAYER_COLOURS.length], points: norms.flatMap((n, k) => (n > 0 ? [[k, Math.log10(n)] as [number, number]] : [])),
+  }));
   $('plots').replaceChildren(
     chart('bpc', 'Bits per character (lower is better)', bpc),
     chart('speed', 'Training speed (characters per second)', speed),
     chart('saturation', "Gates' saturation: share of values below 0.1 (dashed) and above 0.9", saturation),
+    chart('gradient-flow', `Gradient flow${flowAt ? ` at step ${flowAt.step.toLocaleString('en')}` : ''}: log₁₀ ‖∂L/∂h‖ of each layer, k steps before the loss (a vanishing gradient falls steeply)`, flow, 'steps back from the loss'),
   );
   const samples = history.filter((p) => p.sample !== undefined).reverse().map((p) => {
     const item = el('li', {}, `step ${p.step.toLocaleString('en')}, ${(p.seconds / 60).toFixed(1)} min, held-out ${p.heldoutBpc?.toFixed(2) ?? 'n/a'} bpc`);
@@ -68,8 +74,10 @@ function draw(): void {
   $('samples').replaceChildren(...(samples.length > 0 ? samples : [el('li', {}, 'The samples appear at each evaluation (every minute of training, and at its end).')]));
 }
 
+const LAYER_COLOURS = ['blue', 'orange', 'green', 'purple'];
+
 /** A line chart with its axes, ticks and legend; one path and a dot per point for each series. */
-function chart(id: string, title: string, series: Series[]): HTMLElement {
+function chart(id: string, title: string, series: Series[], xLabel = axis === 'step' ? 'steps' : 'minutes of training'): HTMLElement {
   const W = 560, H = 210, left = 56, right = 12, top = 12, bottom = 34;
   const all = series.flatMap((s) => s.points);
   const figure = el('figure', { id }), caption = el('figcaption', {}, title);
@@ -80,7 +88,7 @@ function chart(id: string, title: string, series: Series[]): HTMLElement {
     const py = (v: number) => H - bottom - ((v - ys[0]) / (ys[ys.length - 1] - ys[0])) * (H - top - bottom);
     for (const v of ys) plot.append(svg('line', { class: 'grid', x1: left, x2: W - right, y1: py(v), y2: py(v) }), label(left - 6, py(v) + 4, number(v), 'end'));
     for (const v of xs) plot.append(label(px(v), H - bottom + 16, number(v), 'middle'));
-    plot.append(svg('line', { class: 'axis', x1: left, x2: W - right, y1: H - bottom, y2: H - bottom }), label((left + W - right) / 2, H - 4, axis === 'step' ? 'steps' : 'minutes of training', 'middle'));
+    plot.append(svg('line', { class: 'axis', x1: left, x2: W - right, y1: H - bottom, y2: H - bottom }), label((left + W - right) / 2, H - 4, xLabel, 'middle'));
     for (const s of series) {
       const group = svg('g', { class: `series ${s.name.replace(/\W+/g, '-')}` });
       // Through the CSS object model: the panel's Content Security Policy refuses style attributes.

@@ -3,6 +3,7 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FileRefusal, readRegularFile } from '../files/regularFile';
+import { CELL_TYPES, type CellType } from '../model/params';
 import { UserError } from '../util/userError';
 
 export class UsageError extends UserError {
@@ -44,6 +45,12 @@ export function numberFlag(p: Parsed, name: string, fallback: number, min: numbe
 export function stringFlag(p: Parsed, name: string): string | undefined {
   const raw = p.values[name];
   return typeof raw === 'string' ? raw : undefined;
+}
+
+/** A --cell value: one of the cell types, or a UsageError naming them. */
+export function cellFlag(value: string): CellType {
+  if (!(CELL_TYPES as readonly string[]).includes(value)) throw new UsageError(`--cell is ${JSON.stringify(value)}; it must be one of ${CELL_TYPES.join(', ')}.`);
+  return value as CellType;
 }
 
 // A text file named on the command line is read up to this size.

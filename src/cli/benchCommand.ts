@@ -7,17 +7,18 @@ import { beamSearch, runToMaxChars } from '../complete/beamSearch';
 import { StepHelper } from '../engine/stepHelper';
 import { fitHiddenSize } from '../config/settings';
 import { Arena } from '../model/arena';
+import { modelConfig } from '../model/params';
 import { readContext, setRowState } from '../model/inference';
 import { createActivations, networkForward } from '../model/network';
 import { Vocabulary } from '../model/vocabulary';
 import { readCorpus, splitText } from '../files/corpus';
 import { DEFAULT_TRAIN_SETTINGS, Trainer } from '../train/trainer';
-import { numberFlag, parse, stringFlag, UsageError } from './args';
+import { cellFlag, numberFlag, parse, stringFlag, UsageError } from './args';
 
 // The benchmark's model: the PyTorch reference's size (scripts/benchAnchor.js), twice the extension's default.
 const D = { ...DEFAULT_TRAIN_SETTINGS, hidden: 256 };
 
-export const BENCH_HELP = `cellscope bench [--hidden ${D.hidden} --layers ${D.layers} --batch ${D.batch} --steps ${D.steps}] [--corpus DIR] [--seconds 30] [--threads 1]
+export const BENCH_HELP = `cellscope bench [--cell ${D.cell} --hidden ${D.hidden} --layers ${D.layers} --batch ${D.batch} --steps ${D.steps}] [--corpus DIR] [--seconds 30] [--threads 1]
   Prints {"train_chars_per_s", "step_ms_batch1", "beam7_40_ms", "kernels", "config"} for a fresh
   model on DIR (default: the current folder), training on --threads threads.`;
 
@@ -35,11 +36,11 @@ function timeRuns(runs: number, f: () => void): number[] {
 
 export async function benchCommand(args: string[], simd: Uint8Array | undefined): Promise<void> {
   const p = parse('bench', args, {
-    hidden: { type: 'string' }, layers: { type: 'string' }, batch: { type: 'string' }, steps: { type: 'string' },
+    cell: { type: 'string' }, hidden: { type: 'string' }, layers: { type: 'string' }, batch: { type: 'string' }, steps: { type: 'string' },
     corpus: { type: 'string' }, seconds: { type: 'string' }, threads: { type: 'string' },
   }, []);
   const settings = {
-    ...D, hidden: numberFlag(p, 'hidden', D.hidden, 1, 4096), layers: numberFlag(p, 'layers', D.layers, 1, 16),
+    ...D, cell: cellFlag(stringFlag(p, 'cell') ?? D.cell), hidden: numberFlag(p, 'hidden', D.hidden, 1, 4096), layers: numberFlag(p, 'layers', D.layers, 1, 16),
     batch: numberFlag(p, 'batch', D.batch, 1, 4096), steps: numberFlag(p, 'steps', D.steps, 1, 4096),
   };
   const seconds = numberFlag(p, 'seconds', 30, 0, Infinity, false);
@@ -47,7 +48,7 @@ export async function benchCommand(args: string[], simd: Uint8Array | undefined)
   const { train, heldOut } = splitText(await readCorpus(stringFlag(p, 'corpus') ?? '.'));
   const vocabulary = Vocabulary.fromText(train);
   // A benchmark measures what was asked or nothing: a size that does not fit is refused up front.
-  const fit = fitHiddenSize({ vocab: vocabulary.size, hidden: settings.hidden, layers: settings.layers }, settings.batch, settings.steps, threadsAsked);
+  const fit = fitHiddenSize(modelConfig(vocabulary.size, settings.hidden, settings.layers, settings.cell), settings.batch, settings.steps, threadsAsked);
   if (fit.tooLarge) throw new UsageError(`${fit.tooLarge}; the largest --hidden that fits is ${fit.hidden}.`);
   const arena = Arena.create(simd), trainer = Trainer.fresh(train, heldOut, settings, arena, vocabulary);
   await trainer.useThreads(threadsAsked, __dirname); // dist/cli.js sits beside dist/trainShard.js
@@ -79,6 +80,6 @@ export async function benchCommand(args: string[], simd: Uint8Array | undefined)
     step_ms_batch1: Math.round(stepMs * 1000) / 1000,
     beam7_40_ms: Math.round(beamMs * 10) / 10,
     kernels: arena.kernelName,
-    config: { threads, hidden: model.config.hidden, layers: model.config.layers, batch: stats.batch, steps: stats.steps, vocab: model.config.vocab, train_chars: train.length, steps_timed: stepTimes.length, seconds },
+    config: { threads, cell: settings.cell, params: model.params.length, hidden: model.config.hidden, layers: model.config.layers, batch: stats.batch, steps: stats.steps, vocab: model.config.vocab, train_chars: train.length, steps_timed: stepTimes.length, seconds },
   }));
 }

@@ -4,11 +4,11 @@
 import * as os from 'node:os';
 import { SETTINGS, type Setting, type SettingKey } from '../config/settings';
 import { describeCorpus } from '../files/corpus';
-import { CELL_TYPES, cellType, type CellType } from '../model/params';
+import { cellType } from '../model/params';
 import { DEFAULT_TRAIN_SETTINGS as D } from '../train/trainer';
 import { TrainingSession } from '../train/trainingSession';
 import type { TrainEvent } from '../train/trainLoop';
-import { numberFlag, parse, stringFlag, UsageError } from './args';
+import { cellFlag, numberFlag, parse, stringFlag, UsageError } from './args';
 
 export const TRAIN_HELP = `cellscope train DIR --out MODEL [--seconds 300] [--cell ${D.cell} --hidden ${D.hidden} --layers ${D.layers}
     --batch ${D.batch} --steps ${D.steps} --lr ${D.lr} --seed ${D.seed}] [--fresh] [--threads CORES]
@@ -77,9 +77,4 @@ function printEvent(e: TrainEvent, out: string): void {
       console.log(`saved ${out}`);
       break;
   }
-}
-
-function cellFlag(value: string): CellType {
-  if (!(CELL_TYPES as readonly string[]).includes(value)) throw new UsageError(`--cell is ${JSON.stringify(value)}; it must be one of ${CELL_TYPES.join(', ')}.`);
-  return value as CellType;
 }

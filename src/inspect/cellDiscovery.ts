@@ -26,9 +26,9 @@ export function discoveryFiles(files: { path: string; file: string; text: string
     });
 }
 
-/** Ranks the model's cells on `files` (at most `maxChars` characters of them); `shouldStop` is asked between files. */
+/** Ranks the model's cells on `files` (at most `maxChars` characters of them), keeping the `keep` best per label; `shouldStop` is asked between files. */
 export async function discoverCells(
-  model: Model, labeler: SyntaxLabeler, files: { text: string; language: SyntaxLanguage }[], maxChars: number, shouldStop = () => false,
+  model: Model, labeler: SyntaxLabeler, files: { text: string; language: SyntaxLanguage }[], maxChars: number, shouldStop = () => false, keep = 10,
 ): Promise<CellDiscovery | undefined> {
   const start = documentStart(model);
   const traces: TraceValues[] = [], labels: CharacterLabels[] = [];
@@ -40,7 +40,7 @@ export async function discoverCells(
     labels.push(await labeler.labelCharacters(text, language));
   }
   const joined = joinTraces(traces, model);
-  return { chars: joined.steps, files: traces.length, ranking: scoreCells(joined, joinLabels(labels)) };
+  return { chars: joined.steps, files: traces.length, ranking: scoreCells(joined, joinLabels(labels), keep) };
 }
 
 /** The first `maxChars` characters of `files`, in order, the last file cut short: the sample discovery (and Find Similar) reads. */

@@ -33,6 +33,7 @@ export interface HistoryPoint {
   charsPerSecond?: number; // training speed since the last point
   sample?: string; // what the model wrote then
   saturation?: SaturationShares;
+  gradientFlow?: number[][]; // [layer][k]: ‖∂L/∂h‖ k steps before a loss (model/gradientFlow.ts); the newest point's only
 }
 
 /** Where training stands, so that it resumes exactly: hyper-parameters, progress, RNG. */
@@ -177,8 +178,9 @@ function headerProblem(header: unknown, version: number): string | null {
   const share = (x: unknown) => isNumber(x) && (x as number) <= 1;
   const shares = (s: unknown) => isObject(s) && Object.entries(s).every(([g, v]) => ['input', 'forget', 'output', 'reset', 'update'].includes(g) && Array.isArray(v) && v.length === 2 && v.every(share));
   const point = (p: unknown) => isObject(p) && isCount(p.step) && isNumber(p.seconds) && isNumber(p.trainBpc) && (p.heldoutBpc === null || isNumber(p.heldoutBpc))
-    && (p.charsPerSecond === undefined || isNumber(p.charsPerSecond)) && (p.sample === undefined || typeof p.sample === 'string') && (p.saturation === undefined || shares(p.saturation));
-  if (!Array.isArray(t.history) || !t.history.every(point)) return 'training.history is not a list of {step, seconds, trainBpc, heldoutBpc[, charsPerSecond, sample, saturation]}';
+    && (p.charsPerSecond === undefined || isNumber(p.charsPerSecond)) && (p.sample === undefined || typeof p.sample === 'string') && (p.saturation === undefined || shares(p.saturation))
+    && (p.gradientFlow === undefined || (Array.isArray(p.gradientFlow) && p.gradientFlow.every((layer) => Array.isArray(layer) && layer.every(isNumber))));
+  if (!Array.isArray(t.history) || !t.history.every(point)) return 'training.history is not a list of {step, seconds, trainBpc, heldoutBpc[, charsPerSecond, sample, saturation, gradientFlow]}';
   if (t.trainedOn !== undefined && typeof t.trainedOn !== 'string') return 'training.trainedOn is not text';
   const state = config.layers * 2 * (t.batch as number) * config.hidden;
   if (version >= 2 && header.stateCount !== 0 && header.stateCount !== state) return `stateCount is ${JSON.stringify(header.stateCount)}, neither 0 nor ${state}`;

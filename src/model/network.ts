@@ -171,9 +171,17 @@ export function networkLoss(acts: Activations): number {
  * mean over `meanOver` rows: these N, or the whole batch's when these streams are a shard of it.
  */
 export function networkBackward(d: ParamViews, p: ParamViews, acts: Activations, meanOver = acts.batch * acts.steps): void {
+  crossEntropyBackward(acts.dLogits, acts.logits, acts.targets, acts.batch * acts.steps, acts.config.vocab, meanOver);
+  backwardFromLogits(d, p, acts);
+}
+
+/**
+ * The backward below the loss: from dL/dlogits in `acts.dLogits` to every parameter's gradient.
+ * Leaves in each layer's dh the whole dL/dh_t of every step (from above and through time).
+ */
+export function backwardFromLogits(d: ParamViews, p: ParamViews, acts: Activations): void {
   const { config, batch: B, steps: T, kernels: k } = acts, { hidden: H, vocab: V, layers: L } = config, N = B * T, G = gateRows(config);
   const cell = cellType(config), withHiddenBias = cell !== 'gru';
-  crossEntropyBackward(acts.dLogits, acts.logits, acts.targets, N, V, meanOver);
   for (const a of acts.layers) a.dh.fill(0);
   const top = acts.layers[L - 1];
   linearBackward(acts.kernels, top.dh, d.outWeight, d.outBias, acts.dLogits, top.h, p.outWeight, N, H, V);

@@ -40,9 +40,10 @@ export async function trainLoop(trainer: Trainer, opts: TrainLoopOptions): Promi
   const checkpoint = () => {
     const heldoutBpc = trainer.evaluate();
     const trainBpc = recentBpc(), sample = trainer.sample('\n', SAMPLE_CHARS, SAMPLE_TEMPERATURE);
+    for (const p of stats.history) delete p.gradientFlow; // large: the newest point's alone is kept
     stats.history.push({
       step: stats.step, seconds: round(stats.seconds), trainBpc: round(trainBpc), heldoutBpc: heldoutBpc === null ? null : round(heldoutBpc),
-      ...(stats.seconds > lastEvaluation.seconds ? { charsPerSecond: Math.round(speedSince(lastEvaluation)) } : {}), sample, saturation: trainer.gateSaturation(),
+      ...(stats.seconds > lastEvaluation.seconds ? { charsPerSecond: Math.round(speedSince(lastEvaluation)) } : {}), sample, saturation: trainer.gateSaturation(), gradientFlow: trainer.gradientFlow(),
     });
     mark(lastEvaluation);
     opts.report({ kind: 'evaluated', step: stats.step, seconds: stats.seconds, trainBpc, heldoutBpc });

@@ -7,6 +7,7 @@ import type { TrainSettings } from '../protocol/trainProtocol';
 import { adamStep, clipGradients, DEFAULT_ADAM, type AdamState } from '../model/adam';
 import type { Arena } from '../model/arena';
 import type { Checkpoint, SaturationShares, TrainingStats } from '../model/checkpoint';
+import { gradientFlow } from '../model/gradientFlow';
 import { documentStart } from '../model/inference';
 import { saturationShares, traceStates } from '../inspect/trace';
 import { createModel, modelFromCheckpoint, type Model } from '../model/model';
@@ -34,6 +35,8 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
 export const HELDOUT_SAMPLE_CHARS = 60_000;
 // The gates' saturation is measured on this many characters: the shares settle well within it.
 const SATURATION_CHARS = 4000;
+// The gradient flow is the norm over this many stretches' hidden states.
+const GRADIENT_STREAMS = 8;
 
 /** The loss went to infinity or NaN: the run stops, and what was saved before stays. */
 export class TrainingDivergedError extends UserError {
@@ -131,6 +134,17 @@ export class Trainer {
     const text = [...(this.heldOut[0]?.text ?? this.trainStart)].slice(0, SATURATION_CHARS).join('');
     const gates = traceKinds(cellType(this.model.config)).slice(1);
     return saturationShares(traceStates(this.model, this.model.vocabulary.encode(text), documentStart(this.model), gates)!);
+  }
+
+  /**
+   * ‖∂L/∂h‖ at each step back from a loss at the last step of a training-length stretch (model/gradientFlow.ts),
+   * averaged over GRADIENT_STREAMS stretches of the held-out sample (of the training text without one), to 3 significant digits.
+   */
+  gradientFlow(): number[][] {
+    const T = this.stats.steps, ids = this.model.vocabulary.encode(this.heldOut.map((d) => d.text).join('\n') || this.trainStart);
+    const streams = Array.from({ length: GRADIENT_STREAMS }, (_, b) => ids.subarray(b * (T + 1), (b + 1) * (T + 1))).filter((s) => s.length === T + 1);
+    if (streams.length === 0) return [];
+    return gradientFlow(this.model, streams, this.grads).map((layer) => layer.map((x) => Number(x.toPrecision(3))));
   }
 
   sample(prime: string, length: number, temperature: number): string {
