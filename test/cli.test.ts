@@ -9,10 +9,26 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadCheckpointFile } from '../src/files/checkpointFile';
 import { encodeCheckpoint } from '../src/model/checkpoint';
+import { crc32 } from '../src/util/crc32';
 
 const CLI = path.resolve(__dirname, '..', 'dist', 'cli.js');
 const PROJECT = path.resolve(__dirname, 'fixtures', 'cproject');
 const TINY = ['--hidden', '16', '--layers', '1', '--batch', '4', '--steps', '16'];
+
+/** A model file with its header edited and a valid checksum: a crafted model (layout in src/model/checkpoint.ts). */
+function withHeader(bytes: Uint8Array, edit: (header: { config: Record<string, unknown> }) => void): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset), length = view.getUint32(12, true), dataStart = (16 + length + 3) & ~3;
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + length)));
+  edit(header);
+  const json = new TextEncoder().encode(JSON.stringify(header)), start = (16 + json.length + 3) & ~3, data = bytes.subarray(dataStart, bytes.length - 4);
+  const out = new Uint8Array(start + data.length + 4), outView = new DataView(out.buffer);
+  out.set(bytes.subarray(0, 12));
+  outView.setUint32(12, json.length, true);
+  out.set(json, 16);
+  out.set(data, start);
+  outView.setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
+  return out;
+}
 
 function run(...args: string[]) {
   return runWith({}, ...args);
@@ -173,6 +189,28 @@ describe('cellscope CLI', function () {
     assert.equal(run('sample', back, '--seed', '4', '--length', '50').stdout, run('sample', model, '--seed', '4', '--length', '50').stdout);
   });
 
+  it('train --cell gru and rnn: models of that cell, which eval, sample, complete, cells and bench read', () => {
+    for (const cell of ['gru', 'rnn']) {
+      const file = path.join(dir, `${cell}.model`);
+      const r = run('train', PROJECT, '--out', file, '--cell', cell, '--seconds', '1', ...TINY);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`new model: ${cell.toUpperCase()} H16×1`));
+      const cp = loadCheckpointFile(file);
+      assert.deepEqual(cp.config, { vocab: cp.config.vocab, hidden: 16, layers: 1, cell });
+      assert.ok(Object.keys(cp.training.history[0].saturation!).join() === (cell === 'gru' ? 'reset,update' : ''), 'the saturation of its own gates');
+      assert.deepEqual(cp.training.history[0].gradientFlow!.map((layer) => layer.length), [16]);
+      assert.match(run('eval', file, PROJECT, '--no-cache').stdout, /"bpc":\d/);
+      assert.equal(run('sample', file, '--length', '20').status, 0);
+      const prefix = path.join(dir, `${cell}-prefix.c`);
+      fs.writeFileSync(prefix, 'int main(');
+      assert.equal(JSON.parse(run('complete', file, '--prefix-file', prefix, '--beam', '3').stdout).length, 3);
+      const cells = JSON.parse(run('cells', file, PROJECT, '--chars', '2000').stdout);
+      assert.match(cells.named.comment, /^comment cell L1#\d+, AUC 0\.\d\d$/);
+      const benched = JSON.parse(run('bench', '--corpus', PROJECT, '--cell', cell, '--seconds', '0.2', ...TINY).stdout);
+      assert.deepEqual([benched.config.cell, benched.config.params], [cell, cp.params.length]);
+    }
+  });
+
   it('bench: the three speed figures and the config as one JSON line', () => {
     const r = run('bench', '--corpus', PROJECT, '--seconds', '0.5', ...TINY);
     assert.equal(r.status, 0, r.stderr);
@@ -221,7 +259,22 @@ describe('cellscope CLI', function () {
     it('a different model shape asks for --fresh and keeps the file', () => {
       const before = fs.readFileSync(model);
       refused(run('train', PROJECT, '--out', model, '--hidden', '32'), /--hidden 16.*--fresh/);
+      refused(run('train', PROJECT, '--out', model, '--cell', 'gru'), /was trained with --cell lstm; to train a different model add --fresh/);
       assert.deepEqual(fs.readFileSync(model), before);
+      refused(run('train', PROJECT, '--out', model, '--cell', 'transformer'), /--cell is "transformer"; it must be one of lstm, gru, rnn\./);
+    });
+
+    it('a model whose cell type is unknown, or whose tensors do not fit its type, is refused by every command', () => {
+      for (const [name, cell, pattern] of [
+        ['unknown-cell', 'transformer', /unknown-cell\.model: its header is invalid \(config\.cell is "transformer", not one of lstm, gru, rnn\)/],
+        ['lstm-as-gru', 'gru', /lstm-as-gru\.model: its header is invalid \(paramCount is \d+; the configuration has \d+\)/],
+      ] as const) {
+        const file = path.join(dir, `${name}.model`);
+        fs.writeFileSync(file, withHeader(fs.readFileSync(model), (h) => Object.assign(h.config, { cell })));
+        const bytes = fs.readFileSync(file);
+        for (const args of [['eval', file, PROJECT], ['sample', file], ['train', PROJECT, '--out', file, '--seconds', '1']]) refused(runWith({ timeout: 10_000 }, ...args), pattern);
+        assert.deepEqual(fs.readFileSync(file), bytes, 'nothing overwritten');
+      }
     });
 
     it('special files: a .gitignore that is /dev/zero, a FIFO or a folder is passed over; a model path that is one is refused at once', () => {

@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import type { EngineHost } from '../engine/engineHost';
-import { DEFAULT_THRESHOLD, traceKinds, type CellRef, type SignedCell, type SimilarPlace, type SimilarPlaces } from '../protocol/engineProtocol';
+import { DEFAULT_THRESHOLD, kindLabel, traceKinds, type CellRef, type SignedCell, type SimilarPlace, type SimilarPlaces } from '../protocol/engineProtocol';
 import { messageProblem } from '../protocol/messageShape';
 import { PANEL_TO_HOST, type HostToPanel, type PanelToHost } from '../protocol/panelProtocol';
 import { readSetting } from '../host/settingsReader';
@@ -113,7 +113,8 @@ export class ActivationPanel implements vscode.Disposable {
     });
     if (!found) return;
     const [from, to] = [selection.start, selection.end].map((o) => selection.document.positionAt(o).line + 1);
-    const kept = found.searched.length < 4 ? ` (tanh(c) only: the gates of ${found.chars.toLocaleString('en')} characters would not fit in memory)` : '';
+    const cell = this.engine.model?.cell ?? 'lstm', state = kindLabel('cell', cell);
+    const kept = found.searched.length < traceKinds(cell).length ? ` (${state} only: the gates of ${found.chars.toLocaleString('en')} characters would not fit in memory)` : '';
     const ranking = found.kind
       ? `The selection is a ${found.kind.kind}: every cell ranked by how well it tells the ${found.kind.instances} of them in ${fileName} from the rest (ROC AUC), with the intersection over union of where it is on and where they are${kept}.`
       : `The selection is no syntax kind: the cells on in it ranked by how well they are on over it and off around it (intersection over union, within as much again on either side)${kept}.`;

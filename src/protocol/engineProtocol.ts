@@ -141,7 +141,7 @@ export interface SelectionRequest {
 export interface FoundCells {
   cells: SelectionCell[]; // best first
   kind: { kind: string; instances: number } | null; // the syntax kind the selection is an instance of
-  searched: TraceKind[]; // tanh(c) and the gates, or tanh(c) alone in a long file
+  searched: TraceKind[]; // the state (tanh(c) or h) and the gates, or the state alone in a long file
   chars: number; // code points traced
 }
 

@@ -3,7 +3,7 @@
 // line and the log's.
 
 import type { Checkpoint } from '../model/checkpoint';
-import { paramCount } from '../model/params';
+import { cellType, paramCount } from '../model/params';
 import type { TrainNotification } from './trainClient';
 
 export type TrainState =
@@ -16,7 +16,7 @@ export function describeModel(cp: Checkpoint, savedAt: number, now: number): str
   const { config: c, training: t } = cp, n = (x: number) => Math.round(x).toLocaleString('en');
   const heldout = t.history[t.history.length - 1]?.heldoutBpc;
   return [
-    `${c.layers} layer${c.layers === 1 ? '' : 's'} of ${c.hidden} LSTM cells, ${n(paramCount(c))} parameters, ${c.vocab - 1} characters`,
+    `${c.layers} layer${c.layers === 1 ? '' : 's'} of ${c.hidden} ${cellType(c).toUpperCase()} cells, ${n(paramCount(c))} parameters, ${c.vocab - 1} characters`,
     `trained ${duration(t.seconds)} (step ${n(t.step)}, ${n(t.charsSeen)} characters read)${t.trainedOn ? ` on ${t.trainedOn}` : ''}`,
     heldout === undefined || heldout === null ? 'held-out bits per character: not measured (no held-out files)' : `held-out ${heldout.toFixed(2)} bits per character (lower is better; 8 is no better than chance)`,
     `saved ${duration((now - savedAt) / 1000)} ago`,

@@ -144,4 +144,25 @@ describe('end to end: the activation panel in VS Code (code-server + Chromium)',
     assert.equal(dialogs, 0, 'no script from the file');
     await wb.screenshot('3-hostile');
   });
+
+  it('a GRU (cellscope.training.cell): the panel shows h and its reset and update gates, and their saturation', async () => {
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-gru-'));
+    fs.cpSync(FIXTURE, ws, { recursive: true });
+    wb = await Workbench.open(ws, installExtension(), { ...SETTINGS, 'cellscope.training.cell': 'gru' });
+    await wb.runCommand('Cellscope: Train on Workspace');
+    await wb.waitFor('training to end', async () => /Cellscope \d\.\d\d bpc/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 120_000);
+    await wb.openFile('main.c');
+    await wb.runCommand('Cellscope: Show Activations');
+    const frame = await panelFrame(wb);
+    await wb.waitFor('the named cells', async () => /comment cell/.test(await frame.locator('#named').textContent() ?? ''), 60_000);
+    const kinds = await frame.locator('vscode-radio').evaluateAll((radios) => radios.map((r) => `${r.getAttribute('value')}: ${r.getAttribute('label')}`));
+    assert.deepEqual(kinds, ['cell: h', 'reset: reset gate', 'update: update gate', 'surprise: surprise (bits/char)']);
+    await wb.waitFor('coloured by h', async () => /coloured by h of L\d#\d+$/.test(await frame.locator('#code').getAttribute('aria-label') ?? ''));
+    const byH = await backgrounds(frame);
+    await frame.locator('vscode-radio[value="update"]').click();
+    await wb.waitFor('the update gate', async () => /coloured by update gate of L\d#\d+$/.test(await frame.locator('#code').getAttribute('aria-label') ?? ''));
+    assert.notDeepEqual(await backgrounds(frame), byH, 'new colours');
+    assert.deepEqual(await frame.locator('#saturation figcaption').allTextContents(), ['reset gate: x left-saturated (< 0.1), y right-saturated (> 0.9)', 'update gate: x left-saturated (< 0.1), y right-saturated (> 0.9)']);
+    await wb.screenshot('3-activations-gru');
+  });
 });

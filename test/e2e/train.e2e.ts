@@ -97,6 +97,10 @@ describe('end to end: training in VS Code (code-server + Chromium)', function ()
     assert.equal(await frame.locator('#samples li pre').first().textContent(), stored[stored.length - 1].sample, 'the newest first');
     assert.match(await frame.locator('#title').textContent() ?? '', /^This workspace's model: 2 layers of 32 LSTM cells/);
     assert.equal(await frame.locator('#saturation .series circle').count(), 6 * stored.length, 'six saturation shares per evaluation');
+    const flow = stored[stored.length - 1].gradientFlow!;
+    assert.equal(await frame.locator('#gradient-flow .series').count(), 2, 'the gradient flow of each layer');
+    assert.equal(await frame.locator('#gradient-flow .series circle').count(), flow.flat().filter((n) => n > 0).length, 'a dot per step back');
+    assert.match(await frame.locator('#gradient-flow svg').textContent() ?? '', /steps back from the loss/);
     const fills = await frame.locator('#bpc .series').evaluateAll((groups) => groups.map((g) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(g).fill));
     assert.equal(new Set([...fills, 'rgb(0, 0, 0)']).size, 3, `the theme's two chart colours, not the default black: ${fills}`);
     await wb.runCommand('Cellscope: Train on Workspace');

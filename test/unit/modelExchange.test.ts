@@ -5,12 +5,13 @@
 import * as assert from 'node:assert/strict';
 import { Arena } from '../../src/model/arena';
 import type { Checkpoint } from '../../src/model/checkpoint';
+import type { CellType } from '../../src/model/params';
 import { exportModel, importModel, torchName } from '../../src/files/modelExchange';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError } from '../../src/files/safetensors';
 import { Trainer } from '../../src/train/trainer';
 
-function trained(): Checkpoint {
-  const trainer = Trainer.fresh('if (a) { b(); } /* c */\n'.repeat(20), [], { cell: 'lstm', hidden: 8, layers: 2, batch: 2, steps: 8, lr: 1e-2, seed: 1 }, Arena.plain());
+function trained(cell: CellType = 'lstm'): Checkpoint {
+  const trainer = Trainer.fresh('if (a) { b(); } /* c */\n'.repeat(20), [], { cell, hidden: 8, layers: 2, batch: 2, steps: 8, lr: 1e-2, seed: 1 }, Arena.plain());
   for (let i = 0; i < 3; i++) trainer.step();
   return trainer.checkpoint();
 }
@@ -47,6 +48,7 @@ describe('models to and from PyTorch (safetensors)', () => {
   it('names tensors as a PyTorch state_dict and lays the file out as the format says', () => {
     assert.equal(torchName('lstm.1.weight_hh'), 'lstm.weight_hh_l1');
     assert.equal(torchName('out.bias'), 'decoder.bias');
+    assert.equal(torchName('gru.0.bias_hh'), 'gru.bias_hh_l0');
     const cp = trained(), bytes = exportModel(cp, false), { length, json } = headerOf(bytes);
     assert.equal(length % 8, 0);
     assert.deepEqual(Object.keys(json).filter((k) => k !== '__metadata__'), [
@@ -61,7 +63,12 @@ describe('models to and from PyTorch (safetensors)', () => {
     assert.equal(new DataView(bytes.buffer).getFloat32(8 + length, true), cp.params[0]);
   });
 
-  it('round-trips parameters and vocabulary bit for bit; moments only when asked', () => {
+  it('round-trips parameters and vocabulary bit for bit; moments only when asked; a GRU and an RNN too', () => {
+    for (const cell of ['gru', 'rnn'] as const) {
+      const other = trained(cell), back = importModel(exportModel(other, true), 'm.safetensors');
+      assert.deepEqual([back.config, back.params, back.adamV], [other.config, other.params, other.adamV]);
+      assert.ok(decodeSafetensors(exportModel(other, false), 'm').tensors.has(`${cell}.weight_hh_l1`));
+    }
     const cp = trained();
     const plain = importModel(exportModel(cp, false), 'm.safetensors');
     assert.deepEqual(plain.params, cp.params);
@@ -99,6 +106,10 @@ describe('models to and from PyTorch (safetensors)', () => {
     }), /lstm\.bias_ih_l0 has shape \[2, 16\]; the configuration needs \[32\]/);
     refuses(withHeader(good, (j) => (j['decoder.bias'].dtype = 'I64')), /dtype "I64"; F32, F16 and BF16 are read/);
     refuses(withHeader(good, (j) => (j.__metadata__.vocabulary = JSON.stringify(cp.vocabulary.slice(1)))), /vocabulary does not have config\.vocab − 1/);
+    // A cell type it does not know, or an LSTM's tensors under a GRU's configuration.
+    const asCell = (cell: string) => (j: Record<string, any>) => (j.__metadata__.config = JSON.stringify({ ...cp.config, cell }));
+    refuses(withHeader(good, asCell('transformer')), /its model configuration is invalid \(config\.cell is "transformer", not one of lstm, gru, rnn\)/);
+    refuses(withHeader(good, asCell('gru')), /tensor gru\.weight_ih_l0 is missing/);
     refuses(withHeader(good, (j) => delete j['lstm.weight_hh_l1']), /tensor lstm\.weight_hh_l1 is missing|do not follow one another/);
     refuses(withHeader(good, (j) => (j.__metadata__.format = 'other')), /does not say format "cellscope-charlstm"/);
     const nan = good.slice();

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Arena } from '../../src/model/arena';
+import { CELL_TYPES } from '../../src/model/params';
 import { shardSizes } from '../../src/train/shardRunner';
 import type { TrainSettings } from '../../src/protocol/trainProtocol';
 import { Trainer } from '../../src/train/trainer';
@@ -67,9 +68,9 @@ describe('parallel training', function () {
 
   const code = 'int f(int a)\n{\n\tif (a) { return g(a); } /* c */\n\treturn "s";\n}\n';
 
-  it('two threads train as one does, through the streams wrapping around', async () => {
+  for (const cell of CELL_TYPES) it(`two threads train ${cell === 'gru' ? 'a' : 'an'} ${cell.toUpperCase()} as one does, through the streams wrapping around`, async () => {
     // 6 streams of 40 characters, 16 steps per chunk: the streams wrap every second step.
-    await trainSideBySide(code.repeat(4).slice(0, 240), { cell: 'lstm', hidden: 12, layers: 2, batch: 6, steps: 16, lr: 1e-2, seed: 4 }, 5);
+    await trainSideBySide(code.repeat(4).slice(0, 240), { cell, hidden: 12, layers: 2, batch: 6, steps: 16, lr: 1e-2, seed: 4 }, 5);
   });
 
   it('the helper claims shards beside this thread, and the sum is the same', async () => {

@@ -13,6 +13,7 @@ import { suggestionEnd } from '../../src/complete/lineBoundary';
 import { StepHelper } from '../../src/engine/stepHelper';
 import { Arena } from '../../src/model/arena';
 import { createModel, modelFromCheckpoint, type Model } from '../../src/model/model';
+import type { CellType } from '../../src/model/params';
 import { Vocabulary } from '../../src/model/vocabulary';
 import { Rng } from '../../src/util/rng';
 import { Trainer } from '../../src/train/trainer';
@@ -42,8 +43,8 @@ describe('beam steps on two threads', function () {
     dist = distWith(THREAD);
   });
 
-  function trainedModel(seed: number, hidden: number): Model {
-    const trainer = Trainer.fresh(TEXT, [], { cell: 'lstm', hidden, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed }, Arena.plain());
+  function trainedModel(seed: number, hidden: number, cell: CellType = 'lstm'): Model {
+    const trainer = Trainer.fresh(TEXT, [], { cell, hidden, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed }, Arena.plain());
     for (let i = 0; i < 60; i++) trainer.step();
     return modelFromCheckpoint(trainer.checkpoint(), Arena.simd(wasm));
   }
@@ -75,6 +76,15 @@ describe('beam steps on two threads', function () {
       assert.ok(largeHelper.stepsShared > 0, 'the helper took part');
     } finally {
       await largeHelper.dispose();
+    }
+  });
+
+  for (const cell of ['gru', 'rnn'] as const) it(`finds exactly the beams of one thread for ${cell === 'gru' ? 'a' : 'an'} ${cell.toUpperCase()}`, async () => {
+    const model = trainedModel(6, 24, cell), helper = await helperFor(model), opts = { width: 7, maxChars: 20, endsAt: suggestionEnd('', 1) };
+    try {
+      assert.deepEqual(beams(model, opts, helper.step), beams(model, opts));
+    } finally {
+      await helper.dispose();
     }
   });
 
