@@ -20,7 +20,7 @@ export interface Setting {
 }
 
 export const SETTINGS = {
-  'cellscope.training.cell': { type: "string", enum: ["lstm", "gru", "rnn"], default: "lstm", scope: "window", description: "The recurrent cell of a new model: lstm (Hochreiter & Schmidhuber; what completions are tuned for), gru (Cho et al.: two gates, no cell state) or rnn (a vanilla tanh RNN, as min-char-rnn), to compare them as Karpathy et al. do. Applies when training starts fresh." },
+  'cellscope.training.cell': { type: "string", enum: ["lstm", "gru", "rnn"], default: "lstm", scope: "window", description: "The recurrent cell of a new model: lstm (Hochreiter & Schmidhuber; what completions are tuned for), gru (Cho et al.: two gates, no cell state) or rnn (a vanilla tanh RNN, as min-char-rnn), to compare them as Karpathy et al. do. Applies to new models: Train on Workspace asks before replacing a model of another type." },
   'cellscope.training.hiddenSize': { type: "integer", default: 128, minimum: 8, maximum: 2048, scope: "window", description: "Cells per layer for a new model. Larger models learn more but train more slowly; 128 learns a workspace in minutes on today's engine. Applies when training starts fresh." },
   'cellscope.training.layers': { type: "integer", default: 2, minimum: 1, maximum: 4, scope: "window", description: "Stacked recurrent layers for a new model (2, as in Karpathy et al.). Applies when training starts fresh." },
   'cellscope.training.timeBudgetSeconds': { type: "integer", default: 600, minimum: 10, scope: "window", description: "How long one run of \"Train on Workspace\" trains, in seconds of training time. Runs resume from the last checkpoint, so training can be spread over several runs." },

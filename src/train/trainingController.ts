@@ -11,7 +11,7 @@ import { readSetting } from '../host/settingsReader';
 import { workspaceFiles } from '../host/workspaceFiles';
 import { ModelLock, replaceModelFile } from '../files/modelLock';
 import { decodeCheckpoint, type Checkpoint, type HistoryPoint } from '../model/checkpoint';
-import type { CellType } from '../model/params';
+import { cellType, type CellType } from '../model/params';
 import type { FileSelection, TrainJob, TrainSummary } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
 import { PytorchTrainer } from './pytorchTrainer';
@@ -25,6 +25,7 @@ export class TrainingController implements vscode.Disposable {
   private readonly status = this.own(vscode.window.createStatusBarItem('cellscope.status', vscode.StatusBarAlignment.Right, 100));
   private client: TrainClient | PytorchTrainer | undefined; // the worker (or PyTorch's child), alive during a run only
   private model: string[] | undefined; // the stored model, described (describeModel)
+  private modelCell: CellType | undefined; // and its cell type
   private history: HistoryPoint[] = []; // the stored model's evaluations
   private run: { abort: AbortController; done: Promise<unknown> } | undefined;
   private onNote: (n: TrainNotification) => void = () => {};
@@ -40,7 +41,7 @@ export class TrainingController implements vscode.Disposable {
     this.status.name = 'Cellscope';
     this.setState({ kind: 'idle' });
     this.status.show();
-    this.own(vscode.commands.registerCommand('cellscope.trainWorkspace', () => this.train(false)));
+    this.own(vscode.commands.registerCommand('cellscope.trainWorkspace', () => this.trainAsked()));
     this.own(vscode.commands.registerCommand('cellscope.stopTraining', () => this.stop()));
     this.own(vscode.commands.registerCommand('cellscope.showLog', () => this.log.show()));
     this.own(vscode.commands.registerCommand('cellscope.showModelInfo', () => this.showModelInfo()));
@@ -82,6 +83,7 @@ export class TrainingController implements vscode.Disposable {
     }
     const cp = decodeCheckpoint(bytes, file), history = cp.training.history;
     this.model = describeModel(cp, saved, Date.now());
+    this.modelCell = cellType(cp.config);
     this.history = history;
     void vscode.commands.executeCommand('setContext', 'cellscope.hasModel', true);
     return history[history.length - 1]?.heldoutBpc ?? null;
@@ -107,6 +109,19 @@ export class TrainingController implements vscode.Disposable {
       return;
     }
     void vscode.window.showInformationMessage('Cellscope model', { modal: true, detail: `${this.model.map((line) => line[0].toUpperCase() + line.slice(1)).join('.\n')}.\n\nKept in ${this.checkpointPath}.` });
+  }
+
+  /**
+   * The command: as train(false), but when the stored model is of another cell type than
+   * cellscope.training.cell asks for (which applies to new models), asks which to train.
+   */
+  private async trainAsked(): Promise<TrainSummary | undefined> {
+    const asked = readSetting('cellscope.training.cell') as CellType, stored = (await this.readModel().catch(() => undefined)) !== undefined ? this.modelCell : undefined;
+    if (!stored || stored === asked || this.run) return this.train(false);
+    const [have, want] = [stored, asked].map((c) => c.toUpperCase()), newOne = `Train a New ${want}`;
+    const answer = await vscode.window.showWarningMessage(`This workspace's model is ${article(have)} ${have}; the setting cellscope.training.cell asks for ${article(want)} ${want}.`,
+      { modal: true, detail: `A new ${want} replaces the ${have} and starts learning from nothing.` }, newOne, `Keep Training the ${have}`);
+    return answer === undefined ? undefined : this.train(answer === newOne);
   }
 
   /** The command: trains and returns what the run did (undefined when it did not start). */
@@ -257,3 +272,6 @@ export class TrainingController implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
+
+/** "an" before LSTM and RNN (el-, ar-), "a" before GRU. */
+const article = (name: string) => (/^[LR]/.test(name) ? 'an' : 'a');

@@ -136,6 +136,16 @@ describe('end to end: training in VS Code (code-server + Chromium)', function ()
     assert.ok(loadCheckpointFile(file).training.step > 0);
   });
 
+  it('asks, when the setting names another cell type than the stored model has, and trains the new one when told to', async () => {
+    wb = await Workbench.open(workspace, extensions, { ...FAST, 'cellscope.training.cell': 'rnn', 'security.workspace.trust.enabled': false }, reopen);
+    await wb.runCommand('Cellscope: Train on Workspace');
+    await wb.waitFor('the question', async () => /This workspace's model is an LSTM; the setting cellscope\.training\.cell asks for an RNN\./.test(await wb!.dialogText()));
+    await wb.screenshot('1-cell-question');
+    await wb.page.locator('.monaco-dialog-box a.monaco-button', { hasText: 'Train a New RNN' }).click();
+    const cell = () => loadCheckpointFile(wb!.storedFiles(CHECKPOINT)[0]).config.cell;
+    await wb.waitFor('a new RNN, trained', async () => cell() === 'rnn' && /Cellscope \d\.\d\d bpc/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 90_000);
+  });
+
   it('starts by itself when asked to, asks before restarting, and stops on command with a save', async () => {
     const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'cellscope-e2e-auto-'));
     fs.cpSync(FIXTURE, ws, { recursive: true });
