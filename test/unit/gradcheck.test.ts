@@ -1,5 +1,5 @@
 // Central-difference gradient checks of the whole backward pass, in Float64 with small distinct
-// dimensions, on a few random models: every parameter, and the gradients to h0 and c0.
+// dimensions, on a few random models (LSTM, GRU, RNN): every parameter, and the gradients to h0 and c0.
 
 import * as assert from 'node:assert/strict';
 import type { BufferSpace } from '../../src/model/arena';
@@ -48,9 +48,11 @@ describe('gradient check (central differences, Float64)', () => {
     [{ vocab: 6, hidden: 4, layers: 1 }, 3, 5],
     [{ vocab: 5, hidden: 3, layers: 2 }, 4, 6],
     [{ vocab: 7, hidden: 5, layers: 3 }, 2, 3],
+    [{ vocab: 5, hidden: 3, layers: 2, cell: 'gru' }, 3, 5],
+    [{ vocab: 6, hidden: 4, layers: 2, cell: 'rnn' }, 2, 5],
   ];
   cases.forEach(([config, B, T], n) => {
-    it(`V${config.vocab} H${config.hidden} L${config.layers} B${B} T${T}`, () => {
+    it(`${config.cell ?? 'lstm'} V${config.vocab} H${config.hidden} L${config.layers} B${B} T${T}`, () => {
       const { params, acts } = setup(config, B, T, 100 + n);
       const p = paramViews(params, config);
       const loss = (a: Activations = acts) => { networkForward(p, a); return networkLoss(a); };
