@@ -16,7 +16,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { NamedCell } from '../src/protocol/panelProtocol';
 import { DEFAULT_THRESHOLD, kindLabel as labelOf, traceKinds, type TraceKind } from '../src/protocol/engineProtocol';
-import type { CellType } from '../src/model/params';
+import { cellGates, type CellType } from '../src/model/params';
 import type { CellRef } from '../src/protocol/engineProtocol';
 import type { HostToPanel, PanelToHost } from '../src/protocol/panelProtocol';
 import { meanBits, surprisingPlaces } from '../src/inspect/surprise';
@@ -257,7 +257,7 @@ function drawSaturation(saturation: Float32Array): void {
   const section = $('saturation');
   const style = getComputedStyle(document.body), fg = style.getPropertyValue('--vscode-foreground') || '#888';
   const layerColours = ['rgba(38, 139, 210, 0.7)', 'rgba(220, 50, 47, 0.7)', 'rgba(133, 153, 0, 0.7)', 'rgba(211, 54, 130, 0.7)'];
-  const gates = traceKinds(cellType).slice(1);
+  const gates = cellGates(cellType);
   const plots = gates.map((gate, g) => {
     const figure = el('figure'), canvas = document.createElement('canvas');
     canvas.width = 180;

@@ -23,9 +23,8 @@ import { Arena } from '../src/model/arena';
 import type { SaturationShares } from '../src/model/checkpoint';
 import { documentStart } from '../src/model/inference';
 import { modelFromCheckpoint } from '../src/model/model';
-import { CELL_TYPES, modelConfig, paramCount, type CellType } from '../src/model/params';
+import { CELL_TYPES, cellGates, modelConfig, paramCount, type CellType } from '../src/model/params';
 import { Vocabulary } from '../src/model/vocabulary';
-import { traceKinds } from '../src/protocol/engineProtocol';
 import { evaluateDocuments } from '../src/train/evaluate';
 import { simdBuild } from '../src/util/simdKernels';
 import { splitText } from '../src/files/corpus';
@@ -70,7 +69,7 @@ async function main(): Promise<void> {
       const found = await discoverCells(model, labeler, discoveryFiles(corpus.files), DISCOVERY_CHARS, () => false, layers * hidden);
       const best = new Map<string, number>(); // each cell's best AUC over the three labels it can be named for
       for (const label of ['if', 'comment', 'string'] as const) for (const c of found!.ranking[label]) best.set(`${c.layer}:${c.index}`, Math.max(best.get(`${c.layer}:${c.index}`) ?? 0, c.score));
-      const gates = traceKinds(cell).slice(1), flow = cp.training.history[cp.training.history.length - 1].gradientFlow![layers - 1];
+      const gates = cellGates(cell), flow = cp.training.history[cp.training.history.length - 1].gradientFlow![layers - 1];
       const result: Result = {
         cell, layers, hidden, params: cp.params.length, chars: cp.training.charsSeen, charsPerSecond: Math.round(cp.training.charsSeen / cp.training.seconds),
         heldoutBpc: round(evaluateDocuments(model, heldOut, 32, 64).bpcStatic, 3),

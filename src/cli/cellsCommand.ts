@@ -23,12 +23,12 @@ export const CELLS_HELP = `cellscope cells MODEL DIR [--chars ${DISCOVERY_CHARS}
   (score: ROC AUC for if/comment/string, |correlation| for depth/column; layers from 1).
 cellscope cells MODEL FILE --select START:END [--threshold ${DEFAULT_THRESHOLD}]
   Reads FILE from its start and ranks the cells (the state, tanh(c) or h, or a gate, read in
-  [-1, 1]) for the characters START to END (UTF-16 offsets, as editors count). When they are an instance of a
-  syntax kind ("kind": a comment, an if's condition), every cell by its ROC AUC for that kind
-  over FILE (fit), with the intersection over union of where it is on (at least THRESHOLD, or
-  at most -THRESHOLD for sign -1) with the kind (iou); otherwise the cells on inside them by
-  their IoU with them within a window around them (local). Prints the best 20 and where the
-  best three are on together elsewhere in FILE: {"kind", "searched", "threshold", "cells":
+  [-1, 1]) for the characters START to END (UTF-16 offsets, as editors count). When they are
+  an instance of a syntax kind ("kind": a comment, an if's condition), every cell by its ROC
+  AUC for that kind over FILE (fit), with the intersection over union of where it is on (at
+  least THRESHOLD, or at most -THRESHOLD for sign -1) with the kind (iou); otherwise the cells
+  on inside them by their IoU with them within a window around them (local). Prints the best
+  20 and where the best three are on together elsewhere in FILE: {"kind", "searched", "threshold", "cells":
   [{layer, index, kind, sign, fit, iou, local}], "similar": [{offset, line, column, text, strength}]}.`;
 
 export async function cellsCommand(args: string[], simd: Uint8Array | undefined): Promise<void> {

@@ -183,8 +183,8 @@ export class EngineService {
     const { uri, version, start, end, cell } = request, { layers, hidden } = model.config;
     if (start > end || end > text.length) throw new WorkerError(`The stretch ${start}–${end} is not inside ${uri} (${text.length} characters).`, 'failed');
     if (cell.layer >= layers || cell.index >= hidden) throw new WorkerError(`The model has no cell L${cell.layer}#${cell.index}: it has ${layers} layers of ${hidden} cells.`, 'failed');
-    const kinds = traceKinds(cellType(model.config));
-    if (!kinds.includes(cell.kind)) throw new WorkerError(`This ${cellType(model.config).toUpperCase()} has no ${cell.kind} gate: it has ${kinds.map((k) => kindLabel(k, cellType(model.config))).join(', ')}.`, 'failed');
+    const type = cellType(model.config), kinds = traceKinds(type);
+    if (!kinds.includes(cell.kind)) throw new WorkerError(`This ${type.toUpperCase()} has no ${cell.kind} gate: it has ${kinds.map((k) => kindLabel(k, type)).join(', ')}.`, 'failed');
     const t = loaded.traced;
     if (!t || t.uri !== uri || t.version !== version || t.start !== start || t.end !== end || t.cache !== request.cache) {
       const from = cache.stateAt(uri, text, start, stale);

@@ -14,7 +14,7 @@ import type { SaturationShares } from '../model/checkpoint';
 import type { Model } from '../model/model';
 import { MAX_ORDER } from '../model/ngramCounts';
 import { traceKinds, type TraceKind } from '../protocol/engineProtocol';
-import { cellType, type ModelConfig } from '../model/params';
+import { cellType, gateRows, type ModelConfig } from '../model/params';
 
 export const TOP_GUESSES = 5;
 
@@ -119,9 +119,9 @@ const GATE_BLOCK: Partial<Record<TraceKind, number>> = { input: 0, forget: 1, ou
 
 /** Cell j's value of `kind` at step t, as a byte: the state as (v + 1)·127.5, a gate as v·255 (both: v' = q/127.5 − 1 in [−1, 1]). */
 function quantized(a: { tanhC: Vec; h: Vec; gates: Vec }, config: ModelConfig, t: number, kind: TraceKind, j: number): number {
-  const H = config.hidden, cell = cellType(config);
-  if (kind === 'cell') return Math.round(((cell === 'lstm' ? a.tanhC : a.h)[t * H + j] + 1) * 127.5);
-  return Math.round(a.gates[(t * (cell === 'lstm' ? 4 : 3) + GATE_BLOCK[kind]!) * H + j] * 255);
+  const H = config.hidden;
+  if (kind === 'cell') return Math.round(((cellType(config) === 'lstm' ? a.tanhC : a.h)[t * H + j] + 1) * 127.5);
+  return Math.round(a.gates[t * gateRows(config) + GATE_BLOCK[kind]! * H + j] * 255);
 }
 
 // A gate is saturated below 0.1 and above 0.9 (the paper's Figure 3): those bounds as quantized bytes (v·255).

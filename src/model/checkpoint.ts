@@ -14,7 +14,7 @@
 
 import { crc32 } from '../util/crc32';
 import { ARENA_MAX_BYTES } from './arena';
-import { CELL_TYPES, paramCount, type ModelConfig } from './params';
+import { CELL_TYPES, GATES, paramCount, type Gate, type ModelConfig } from './params';
 import { UserError } from '../util/userError';
 
 const MAGIC = 'CELLSCOP';
@@ -22,7 +22,7 @@ export const FORMAT_VERSION = 2;
 const PREAMBLE = 16; // magic + version + header length
 
 /** Each gate's share of values below 0.1 and above 0.9 over all cells (the paper's Figure 3, averaged), by gate: an LSTM's input, forget and output, a GRU's reset and update, an RNN's none. */
-export type SaturationShares = Partial<Record<'input' | 'forget' | 'output' | 'reset' | 'update', [number, number]>>;
+export type SaturationShares = Partial<Record<Gate, [number, number]>>;
 
 /** A point in the learning curve; an evaluation's figures (older files and PyTorch runs may lack the optional ones). */
 export interface HistoryPoint {
@@ -176,7 +176,7 @@ function headerProblem(header: unknown, version: number): string | null {
   for (const name of ['lr', 'charsSeen', 'seconds'] as const) if (!isNumber(t[name])) return `training.${name} is ${JSON.stringify(t[name])}, not a number ≥ 0`;
   if (!Array.isArray(t.rng) || t.rng.length !== 4 || !t.rng.every((w) => isCount(w, 0xffffffff))) return 'training.rng is not four 32-bit words';
   const share = (x: unknown) => isNumber(x) && (x as number) <= 1;
-  const shares = (s: unknown) => isObject(s) && Object.entries(s).every(([g, v]) => ['input', 'forget', 'output', 'reset', 'update'].includes(g) && Array.isArray(v) && v.length === 2 && v.every(share));
+  const shares = (s: unknown) => isObject(s) && Object.entries(s).every(([g, v]) => (GATES as readonly string[]).includes(g) && Array.isArray(v) && v.length === 2 && v.every(share));
   const point = (p: unknown) => isObject(p) && isCount(p.step) && isNumber(p.seconds) && isNumber(p.trainBpc) && (p.heldoutBpc === null || isNumber(p.heldoutBpc))
     && (p.charsPerSecond === undefined || isNumber(p.charsPerSecond)) && (p.sample === undefined || typeof p.sample === 'string') && (p.saturation === undefined || shares(p.saturation))
     && (p.gradientFlow === undefined || (Array.isArray(p.gradientFlow) && p.gradientFlow.every((layer) => Array.isArray(layer) && layer.every(isNumber))));

@@ -5,7 +5,7 @@
 // Dimension legend: T steps, B streams, H hidden, G = 3H gate rows, time-major.
 
 import type { Kernels, Vec } from './kernels';
-import { recurrentWeightBackward } from './layerProducts';
+import { recurrentWeightBackward, repeatFirstRow } from './layerProducts';
 
 /** The recurrence: for each step, hh = h_{t-1}·W_hhᵀ + b_hh, then the fused non-linearities. */
 export function gruForward(
@@ -20,7 +20,7 @@ export function gruForward(
 ): void {
   const H = hidden, G = 3 * H, BH = batch * H, BG = batch * G;
   hh.set(biasHh);
-  for (let r = 1; r < steps * batch; r++) hh.copyWithin(r * G, 0, G);
+  repeatFirstRow(hh, steps * batch, G);
   for (let t = 0; t < steps; t++) {
     const first = t === 0, prev = first ? 0 : (t - 1) * BH;
     k.matmulABt(hh, t * BG, first ? h0 : h, prev, weightHh, 0, batch, G, H, true);

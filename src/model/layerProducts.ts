@@ -66,7 +66,7 @@ export function denseInputForward(
   p: LayerViews, rows: number, inputs: number, G: number, withHiddenBias: boolean,
 ): void {
   for (let g = 0; g < G; g++) pre[g] = p.biasIh[g] + (withHiddenBias ? p.biasHh[g] : 0);
-  for (let r = 1; r < rows; r++) pre.copyWithin(r * G, 0, G);
+  repeatFirstRow(pre, rows, G);
   k.matmulABt(pre, 0, x, 0, p.weightIh, 0, rows, G, inputs, true);
 }
 
@@ -82,6 +82,11 @@ export function denseInputBackward(
   k.matmulAtB(d.weightIh, 0, dPre, 0, x, 0, G, inputs, rows, true);
   k.addColumnSums(d.biasIh, dPre, 0, rows, G);
   if (withHiddenBias) k.addColumnSums(d.biasHh, dPre, 0, rows, G);
+}
+
+/** Copies row 0 of x (rows, width) into every other row: a bias laid out ahead of a product that accumulates onto it. */
+export function repeatFirstRow(x: Vec, rows: number, width: number): void {
+  for (let r = 1; r < rows; r++) x.copyWithin(r * width, 0, width);
 }
 
 /** dW_hh += Σ_t dRecᵀ_t·h_{t-1}, dRec (T, B, G) the recurrent term's gradient: one product over steps 1..T-1, then step 0 against h0. */

@@ -17,6 +17,16 @@ export interface ModelConfig {
   cell?: CellType; // absent in an LSTM's (and in every file written before GRUs and RNNs)
 }
 
+/** Every cell type's gates that are read as gates (in [0, 1]): an LSTM's i, f, o (g is not one), a GRU's r, z (n is not one), an RNN's none. */
+export const GATES = ['input', 'forget', 'output', 'reset', 'update'] as const;
+export type Gate = (typeof GATES)[number];
+const GATES_OF: Record<CellType, readonly Gate[]> = { lstm: ['input', 'forget', 'output'], gru: ['reset', 'update'], rnn: [] };
+
+/** The gates a cell type has. */
+export function cellGates(cell: CellType): readonly Gate[] {
+  return GATES_OF[cell];
+}
+
 /** The config's cell type: 'lstm' when it names none. */
 export function cellType(config: ModelConfig): CellType {
   return config.cell ?? 'lstm';
@@ -98,8 +108,8 @@ export function paramViews(slab: Vec, config: ModelConfig): ParamViews {
 
 /**
  * char-rnn's initialisation: every parameter uniform in ±0.08, then an LSTM's forget-gate bias
- * set to 1 so that early training remembers (GRUs and RNNs have no forget gate; char-rnn leaves them). (PyTorch has two biases; the sum is what counts,
- * so bias_ih carries the 1 and bias_hh the 0.) One exception, by measurement: layer 0's input
+ * set to 1 so that early training remembers (GRUs and RNNs have no forget gate). (PyTorch has
+ * two biases; the sum is what counts, so bias_ih carries the 1 and bias_hh the 0.) One exception, by measurement: layer 0's input
  * weights, whose columns are the characters' embeddings, are uniform in ±1, the scale of the
  * gate inputs that PyTorch's N(0, 1) embedding gives. At ±0.08 the first layer barely hears
  * its input, and held-out bits/char after 4 minutes on the kernel corpus were 2.99 instead of

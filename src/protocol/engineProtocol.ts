@@ -9,21 +9,21 @@
 
 import { cancelFlag, flag, listOf, number, oneOf, orNull, record, text, whole, type UnionShapes } from './messageShape';
 import { FILE_SELECTION, type FileSelection } from './trainProtocol';
-import type { CellType } from '../model/params';
+import { cellGates, GATES, type CellType } from '../model/params';
 
 export const ENGINE_PROTOCOL_VERSION = 3;
 
 // What a trace records of each cell: 'cell' is its state (an LSTM's tanh(c), a GRU's or RNN's h,
 // in [−1, 1]), the others its gates (in [0, 1]).
-export const TRACE_KINDS = ['cell', 'input', 'forget', 'output', 'reset', 'update'] as const;
+export const TRACE_KINDS = ['cell', ...GATES] as const;
 export type TraceKind = (typeof TRACE_KINDS)[number];
 
-/** The kinds a model of this cell type has, its state first: an LSTM's three gates (g is not one), a GRU's r and z (n is not one), an RNN's none. */
+/** The kinds a model of this cell type has: its state, then its gates (params.ts cellGates). */
 export function traceKinds(cell: CellType): readonly TraceKind[] {
   return KINDS_OF[cell];
 }
 
-const KINDS_OF: Record<CellType, readonly TraceKind[]> = { lstm: ['cell', 'input', 'forget', 'output'], gru: ['cell', 'reset', 'update'], rnn: ['cell'] };
+const KINDS_OF: Record<CellType, readonly TraceKind[]> = { lstm: ['cell', ...cellGates('lstm')], gru: ['cell', ...cellGates('gru')], rnn: ['cell', ...cellGates('rnn')] };
 
 /** A kind as people read it: "tanh(c)", "h", "forget gate". */
 export function kindLabel(kind: TraceKind, cell: CellType): string {

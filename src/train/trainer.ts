@@ -11,8 +11,7 @@ import { gradientFlow } from '../model/gradientFlow';
 import { documentStart } from '../model/inference';
 import { saturationShares, traceStates } from '../inspect/trace';
 import { createModel, modelFromCheckpoint, type Model } from '../model/model';
-import { cellType, type CellType } from '../model/params';
-import { traceKinds } from '../protocol/engineProtocol';
+import { cellGates, cellType, type CellType } from '../model/params';
 import { sampleText } from '../model/sampler';
 import { Vocabulary } from '../model/vocabulary';
 import { Rng } from '../util/rng';
@@ -132,8 +131,7 @@ export class Trainer {
   /** The gates' saturation (trace.ts `saturationShares`) on the start of the held-out sample (of the training text without one). */
   gateSaturation(): SaturationShares {
     const text = [...(this.heldOut[0]?.text ?? this.trainStart)].slice(0, SATURATION_CHARS).join('');
-    const gates = traceKinds(cellType(this.model.config)).slice(1);
-    return saturationShares(traceStates(this.model, this.model.vocabulary.encode(text), documentStart(this.model), gates)!);
+    return saturationShares(traceStates(this.model, this.model.vocabulary.encode(text), documentStart(this.model), cellGates(cellType(this.model.config)))!);
   }
 
   /**
@@ -141,7 +139,8 @@ export class Trainer {
    * averaged over GRADIENT_STREAMS stretches of the held-out sample (of the training text without one), to 3 significant digits.
    */
   gradientFlow(): number[][] {
-    const T = this.stats.steps, ids = this.model.vocabulary.encode(this.heldOut.map((d) => d.text).join('\n') || this.trainStart);
+    const T = this.stats.steps, text = this.heldOut.map((d) => d.text).join('\n') || this.trainStart;
+    const ids = this.model.vocabulary.encode([...text].slice(0, GRADIENT_STREAMS * (T + 1)).join(''));
     const streams = Array.from({ length: GRADIENT_STREAMS }, (_, b) => ids.subarray(b * (T + 1), (b + 1) * (T + 1))).filter((s) => s.length === T + 1);
     if (streams.length === 0) return [];
     return gradientFlow(this.model, streams, this.grads).map((layer) => layer.map((x) => Number(x.toPrecision(3))));
