@@ -29,6 +29,7 @@ export class TrainingController implements vscode.Disposable {
   private history: HistoryPoint[] = []; // the stored model's evaluations
   private run: { abort: AbortController; done: Promise<unknown> } | undefined;
   private onNote: (n: TrainNotification) => void = () => {};
+  private toldOtherCellType = false; // autoStart and retrainOnSave say so once per window
   private readonly modelSaved = this.own(new vscode.EventEmitter<string>());
   /** Fires with the checkpoint's path each time training saves the model. */
   readonly onDidSaveModel = this.modelSaved.event;
@@ -50,8 +51,8 @@ export class TrainingController implements vscode.Disposable {
     this.own(vscode.workspace.onDidChangeTextDocument((e) => {
       if (this.run && e.contentChanges.length > 0 && e.document === vscode.window.activeTextEditor?.document) this.client?.didType();
     }));
-    this.own(vscode.workspace.onDidSaveTextDocument(() => readSetting('cellscope.training.retrainOnSave') && !this.run && void this.train(false)));
-    void this.showStoredModel().then(() => readSetting('cellscope.training.autoStart') && vscode.workspace.isTrusted && void this.train(false));
+    this.own(vscode.workspace.onDidSaveTextDocument(() => readSetting('cellscope.training.retrainOnSave') && !this.run && void this.trainUnasked()));
+    void this.showStoredModel().then(() => readSetting('cellscope.training.autoStart') && vscode.workspace.isTrusted && void this.trainUnasked());
   }
 
   /** Where this workspace's model is kept (undefined without a folder open). */
@@ -116,12 +117,35 @@ export class TrainingController implements vscode.Disposable {
    * cellscope.training.cell asks for (which applies to new models), asks which to train.
    */
   private async trainAsked(): Promise<TrainSummary | undefined> {
+    const other = this.run ? undefined : await this.otherCellType();
+    if (!other) return this.train(false);
+    const answer = await vscode.window.showWarningMessage(other.conflict, { modal: true, detail: `A new ${other.want} replaces the ${other.have} and starts learning from nothing.` }, other.trainNew, `Keep Training the ${other.have}`);
+    return answer === undefined ? undefined : this.train(answer === other.trainNew);
+  }
+
+  /**
+   * autoStart and retrainOnSave, which nobody is there to ask: resume the stored model, and say
+   * once per window when the setting names another cell type, offering to train a new one.
+   */
+  private async trainUnasked(): Promise<void> {
+    const other = this.toldOtherCellType ? undefined : await this.otherCellType();
+    if (other) {
+      this.toldOtherCellType = true;
+      void vscode.window.showWarningMessage(`${other.conflict} Cellscope keeps training the ${other.have}.`, other.trainNew).then(async (answer) => {
+        if (answer !== other.trainNew) return;
+        await this.stop();
+        await this.train(true);
+      });
+    }
+    await this.train(false);
+  }
+
+  /** When cellscope.training.cell names another cell type than the stored model's: the two, and what to say. */
+  private async otherCellType(): Promise<{ have: string; want: string; conflict: string; trainNew: string } | undefined> {
     const asked = readSetting('cellscope.training.cell') as CellType, stored = (await this.readModel().catch(() => undefined)) !== undefined ? this.modelCell : undefined;
-    if (!stored || stored === asked || this.run) return this.train(false);
-    const [have, want] = [stored, asked].map((c) => c.toUpperCase()), newOne = `Train a New ${want}`;
-    const answer = await vscode.window.showWarningMessage(`This workspace's model is ${article(have)} ${have}; the setting cellscope.training.cell asks for ${article(want)} ${want}.`,
-      { modal: true, detail: `A new ${want} replaces the ${have} and starts learning from nothing.` }, newOne, `Keep Training the ${have}`);
-    return answer === undefined ? undefined : this.train(answer === newOne);
+    if (!stored || stored === asked) return undefined;
+    const [have, want] = [stored, asked].map((c) => c.toUpperCase());
+    return { have, want, conflict: `This workspace's model is ${article(have)} ${have}; the setting cellscope.training.cell asks for ${article(want)} ${want}.`, trainNew: `Train a New ${want}` };
   }
 
   /** The command: trains and returns what the run did (undefined when it did not start). */

@@ -1,7 +1,8 @@
 // Training, as a user meets it in a real VS Code: the command palette starts it, the progress
 // notification and the status bar show bits/char, it ends with a checkpoint in the extension
 // storage; the training dashboard draws the stored curves and grows them live; a damaged
-// checkpoint is reported with "Start Fresh", which trains anew; an untrusted workspace refuses. Screenshots go to .cellscope/e2e-screenshots.
+// checkpoint is reported with "Start Fresh", which trains anew; a setting that names another cell type
+// than the stored model's is asked about (or, when training starts by itself, told); an untrusted workspace refuses. Screenshots go to .cellscope/e2e-screenshots.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -144,6 +145,18 @@ describe('end to end: training in VS Code (code-server + Chromium)', function ()
     await wb.page.locator('.monaco-dialog-box a.monaco-button', { hasText: 'Train a New RNN' }).click();
     const cell = () => loadCheckpointFile(wb!.storedFiles(CHECKPOINT)[0]).config.cell;
     await wb.waitFor('a new RNN, trained', async () => cell() === 'rnn' && /Cellscope \d\.\d\d bpc/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 90_000);
+  });
+
+  it('resumes the stored model when it starts by itself, says once that the setting names another cell type, and trains a new one when told to', async () => {
+    const cell = () => loadCheckpointFile(wb!.storedFiles(CHECKPOINT)[0]).config.cell ?? 'lstm';
+    wb = await Workbench.open(workspace, extensions, { ...FAST, 'cellscope.training.autoStart': true, 'security.workspace.trust.enabled': false }, reopen);
+    assert.equal(cell(), 'rnn', 'the previous scenario left an RNN');
+    await wb.waitFor('the note and the resumed training', async () =>
+      /This workspace's model is an RNN; the setting cellscope\.training\.cell asks for an LSTM\. Cellscope keeps training the RNN\./.test(await wb!.notifications()) && /Cellscope training/.test(await wb!.statusBar()));
+    assert.equal(await wb.page.locator('.monaco-dialog-box').count(), 0, 'no modal dialog: nobody asked to train');
+    await wb.screenshot('1-cell-note');
+    await wb.clickNotificationButton('Train a New LSTM');
+    await wb.waitFor('a new LSTM, trained', async () => cell() === 'lstm' && /Cellscope \d\.\d\d bpc/.test(await wb!.statusBar()) && !/training/.test(await wb!.statusBar()), 90_000);
   });
 
   it('starts by itself when asked to, asks before restarting, and stops on command with a save', async () => {
