@@ -3,7 +3,8 @@ engine's conventions: the corpus `cellscope corpus DIR --out CORPUS` wrote (trai
 heldout.json, vocabulary.json), B contiguous streams served T characters at a time with the
 LSTM state carried between chunks and reset when they wrap, char-rnn's initialisation, Adam,
 gradients clipped to a global norm of 5. Held-out bits/char are measured as `cellscope eval
---no-cache` measures them. Prints one JSON line per evaluation; writes safetensors (with Adam's
+--no-cache` measures them, the gates' saturation and the gradient flow as the engine's trainer
+measures them (figures.py). Prints one JSON line per evaluation; writes safetensors (with Adam's
 moments) that `cellscope import` takes, and resumes from a Cellscope export.
 
 usage: python3 torch/train.py CORPUS --out MODEL.safetensors [--cell lstm --hidden 128 --layers 2
@@ -21,9 +22,11 @@ import time
 import torch
 import torch.distributed as dist
 
+import figures
 import model as charlstm
 
 SEGMENT, MAX_CONTEXT = 16_384, 2048  # as src/train/evaluate.ts and src/complete/stateCache.ts
+SATURATION_CHARS, GRADIENT_STREAMS = 4000, 8  # as src/train/trainer.ts
 
 
 def fail(message):
@@ -77,6 +80,16 @@ def sample(m, vocabulary, device, generator, length=200, temperature=0.8):
             chosen.append(vocabulary[choice])
             ids = torch.tensor([[choice + 1]], device=device)
     return "".join(chosen)
+
+
+def dashboard_figures(m, heldout, train, vocabulary, T, device):
+    """The gates' saturation and the gradient flow at an evaluation, on the texts the engine's
+    trainer measures them on: the start of the held-out text (of the training text without one)."""
+    first, joined = (heldout[0], "\n".join(heldout)) if heldout else (train, train)
+    saturation = figures.gate_saturation(m, encode("\n" + first[:SATURATION_CHARS], vocabulary).to(device))
+    ids = encode(joined[:GRADIENT_STREAMS * (T + 1)], vocabulary)
+    streams = ids[: len(ids) // (T + 1) * (T + 1)].reshape(-1, T + 1).to(device)
+    return {"saturation": saturation, "gradientFlow": figures.gradient_flow(m, streams) if len(streams) else []}
 
 
 def main():
@@ -154,7 +167,10 @@ def main():
                 train_bpc = sum(window) / len(window)
                 speed = round((training["charsSeen"] - chars_before) / max(elapsed, 1e-9))  # this run's, so far
                 point = {"step": training["step"], "seconds": round(seconds, 4), "trainBpc": round(train_bpc, 4), "heldoutBpc": None if bpc is None else round(bpc, 4), "charsPerSecond": speed,
-                         "sample": sample(m, vocabulary, device, torch.Generator().manual_seed(a.seed + training["step"]))}
+                         "sample": sample(m, vocabulary, device, torch.Generator().manual_seed(a.seed + training["step"])),
+                         **dashboard_figures(m, heldout, train, vocabulary, T, device)}
+                for earlier in training["history"]:
+                    earlier.pop("gradientFlow", None)  # large: the newest point's alone is kept, as the engine keeps it
                 training["history"].append(point)
                 charlstm.save(a.out, m, vocabulary, {**training, "seconds": seconds}, opt)  # whole before it is announced
                 print(json.dumps({**point, "chars_per_s": speed}), flush=True)

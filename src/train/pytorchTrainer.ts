@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkWritable, loadCheckpointFile, saveCheckpointFile } from '../files/checkpointFile';
 import { ModelLock } from '../files/modelLock';
+import type { SaturationShares } from '../model/checkpoint';
 import { exportModel, importModel } from '../files/modelExchange';
 import type { CorpusSkips, TrainErrorCode, TrainJob, TrainSummary } from '../protocol/trainProtocol';
 import { WorkerError } from '../protocol/workerClient';
@@ -23,6 +24,8 @@ interface TrainerLine {
   heldoutBpc: number | null;
   chars_per_s: number;
   sample?: string;
+  saturation?: SaturationShares;
+  gradientFlow?: number[][];
 }
 
 export class PytorchTrainer {
@@ -76,7 +79,7 @@ export class PytorchTrainer {
       if (!line.startsWith('{')) return; // anything else a library prints
       last = JSON.parse(line) as TrainerLine;
       this.onNote({ type: 'didProgress', id, step: last.step, seconds: last.seconds, budgetLeft: job.seconds - (last.seconds - before), charsPerSecond: last.chars_per_s, trainBpc: last.trainBpc });
-      this.onNote({ type: 'didEvaluate', id, point: { step: last.step, seconds: last.seconds, trainBpc: last.trainBpc, heldoutBpc: last.heldoutBpc, charsPerSecond: last.chars_per_s, sample: last.sample } });
+      this.onNote({ type: 'didEvaluate', id, point: { step: last.step, seconds: last.seconds, trainBpc: last.trainBpc, heldoutBpc: last.heldoutBpc, charsPerSecond: last.chars_per_s, sample: last.sample, saturation: last.saturation, gradientFlow: last.gradientFlow } });
       if (last.sample !== undefined) this.onNote({ type: 'didSample', id, step: last.step, text: last.sample });
       saveCheckpointFile(job.checkpointPath, importModel(fs.readFileSync(out), out));
       this.onNote({ type: 'didSave', id, step: last.step, path: job.checkpointPath });

@@ -1,6 +1,6 @@
 // Cellscope's models in PyTorch (torch/model.py), with Debian's python3-torch: an exported model
-// (LSTM, GRU or RNN) gives PyTorch the logits Cellscope computes, and a model PyTorch writes
-// imports bit for bit.
+// (LSTM, GRU or RNN) gives PyTorch the logits, gate saturation and gradient flow Cellscope
+// computes, and a model PyTorch writes imports bit for bit.
 // Skipped, and said so, where python3-torch is not installed (`npm run bench:anchor` installs it).
 
 import * as assert from 'node:assert/strict';
@@ -21,7 +21,10 @@ import type { TrainJob } from '../../src/protocol/trainProtocol';
 import { PytorchTrainer } from '../../src/train/pytorchTrainer';
 import type { TrainNotification } from '../../src/train/trainClient';
 import { Trainer } from '../../src/train/trainer';
-import { CELL_TYPES } from '../../src/model/params';
+import { cellGates, CELL_TYPES } from '../../src/model/params';
+import { gradientFlow } from '../../src/model/gradientFlow';
+import { documentStart } from '../../src/model/inference';
+import { saturationShares, traceStates } from '../../src/inspect/trace';
 
 const TORCH_DIR = path.resolve(__dirname, '..', '..', 'torch');
 const PYTHON = '/usr/bin/python3'; // Debian's, whose python3-torch this is
@@ -71,6 +74,34 @@ logits.reshape(-1).numpy().astype('<f4').tofile(sys.argv[3])
     assert.ok(worst <= 1e-4, `largest difference ${worst}`);
   });
 
+  for (const cell of CELL_TYPES) it(`measures an exported ${cell.toUpperCase()}'s gate saturation and gradient flow as Cellscope's trainer does (torch/figures.py)`, () => {
+    const source = fs.readFileSync(path.join(PROJECT, 'src', 'list.c'), 'utf8');
+    const trainer = Trainer.fresh(source.repeat(4), [], { cell, hidden: 24, layers: 2, batch: 4, steps: 16, lr: 1e-2, seed: 7 }, Arena.plain());
+    for (let i = 0; i < 30; i++) trainer.step();
+    const model = trainer.model, text = source.slice(0, 1500), T = 16;
+    const ids = model.vocabulary.encode(source), streams = Array.from({ length: 3 }, (_, b) => ids.slice(100 + b * (T + 1), 100 + (b + 1) * (T + 1)));
+    const ours = {
+      saturation: saturationShares(traceStates(model, model.vocabulary.encode(text), documentStart(model), cellGates(cell))!),
+      flow: gradientFlow(model, streams, trainer.grads).map((layer) => layer.map((x) => Number(x.toPrecision(3)))),
+    };
+    const file = path.join(dir, `figures-${cell}.safetensors`);
+    fs.writeFileSync(file, exportModel(trainer.checkpoint(), false));
+    fs.writeFileSync(path.join(dir, 'figures.json'), JSON.stringify({ text: [...model.vocabulary.encode(`\n${text}`)], streams: streams.map((s) => [...s]) }));
+    const theirs = JSON.parse(python(`
+import json, sys, torch, figures, model
+m, vocabulary, training, moments = model.load(sys.argv[1])
+given = json.load(open(sys.argv[2]))
+print(json.dumps({"saturation": figures.gate_saturation(m, torch.tensor(given["text"])), "flow": figures.gradient_flow(m, torch.tensor(given["streams"]))}))
+`, file, path.join(dir, 'figures.json'))) as typeof ours;
+    assert.deepEqual(Object.keys(theirs.saturation), Object.keys(ours.saturation));
+    for (const [gate, [low, high]] of Object.entries(ours.saturation)) {
+      const [tLow, tHigh] = theirs.saturation[gate as keyof typeof ours.saturation]!;
+      assert.ok(Math.abs(tLow - low) <= 2e-4 && Math.abs(tHigh - high) <= 2e-4, `${gate}: ours ${low}, ${high}; PyTorch's ${tLow}, ${tHigh}`);
+    }
+    assert.equal(theirs.flow.length, 2);
+    theirs.flow.forEach((layer, l) => layer.forEach((x, k) => assert.ok(Math.abs(x - ours.flow[l][k]) <= 1e-2 * ours.flow[l][k], `layer ${l}, ${k} steps back: ours ${ours.flow[l][k]}, PyTorch's ${x}`)));
+  });
+
   it('trains as the engine measures it: the held-out figure it prints is eval --no-cache of its model, within 0.005; it resumes an export', async () => {
     const corpus = path.join(dir, 'corpus'), out = path.join(dir, 'trained.safetensors');
     await corpusCommand([PROJECT, '--out', corpus]);
@@ -84,12 +115,18 @@ logits.reshape(-1).numpy().astype('<f4').tofile(sys.argv[3])
     // Each evaluation's figures for the dashboard, kept in the history as the engine keeps them.
     assert.equal([...last.sample].length, 200);
     assert.ok([...last.sample].every((ch: string) => cp.vocabulary.includes(ch)));
-    assert.deepEqual(cp.training.history[cp.training.history.length - 1], { step: 40, seconds: last.seconds, trainBpc: last.trainBpc, heldoutBpc: last.heldoutBpc, charsPerSecond: last.chars_per_s, sample: last.sample });
+    assert.deepEqual(Object.keys(last.saturation), ['input', 'forget', 'output']);
+    assert.deepEqual(last.gradientFlow.map((layer: number[]) => layer.length), [16, 16], 'a norm per layer per step of a training stretch');
+    assert.deepEqual(cp.training.history[cp.training.history.length - 1], {
+      step: 40, seconds: last.seconds, trainBpc: last.trainBpc, heldoutBpc: last.heldoutBpc, charsPerSecond: last.chars_per_s, sample: last.sample, saturation: last.saturation, gradientFlow: last.gradientFlow,
+    });
     // Resumed from a Cellscope export with Adam's moments: the step count goes on.
     const exported = path.join(dir, 'exported.safetensors');
     fs.writeFileSync(exported, exportModel(cp, true));
     const resumed = train(corpus, path.join(dir, 'resumed.safetensors'), '--resume', exported, '--max-steps', '45').trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(resumed[resumed.length - 1].step, 45);
+    const history = importModel(fs.readFileSync(path.join(dir, 'resumed.safetensors')), 'resumed').training.history;
+    assert.deepEqual(history.map((p) => p.gradientFlow !== undefined), [false, true], 'the newest point alone keeps its gradient flow');
   });
 
   for (const cell of ['gru', 'rnn'] as const) it(`trains a${cell === 'rnn' ? 'n' : ''} ${cell.toUpperCase()} with --cell ${cell}, which imports as one and scores as eval measures it`, async () => {
@@ -179,6 +216,8 @@ model.save(sys.argv[1], m, list("abcdefghijk"), training, opt)
       const first = await trainer.train(job(file));
       assert.ok(!first.cancelled && first.step > 0 && first.heldoutBpc !== null && first.files === 8);
       assert.deepEqual([...new Set(notes.map((n) => n.type))], ['didReadCorpus', 'didProgress', 'didEvaluate', 'didSample', 'didSave']);
+      const evaluated = notes.find((n) => n.type === 'didEvaluate')!;
+      assert.ok(evaluated.type === 'didEvaluate' && evaluated.point.saturation?.forget && evaluated.point.gradientFlow?.length === 1, 'the dashboard hears the gates\' saturation and the gradient flow');
       assert.equal(loadCheckpointFile(file).training.step, first.step);
       assert.deepEqual(fs.readdirSync(path.dirname(file)), ['model.cellscope'], 'no lock and no copy of the corpus left behind');
       notes.length = 0;
