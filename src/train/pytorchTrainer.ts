@@ -70,7 +70,7 @@ export class PytorchTrainer {
     if (resume) fs.writeFileSync(path.join(work, 'resume.safetensors'), exportModel(resume, true));
     this.onNote({ type: 'didReadCorpus', id, summary: read.summary, skipped: read.skipped, trainChars: read.trainChars, resumedAtStep: resume?.training.step ?? null, adjusted: null });
     const s = job.settings, args = [
-      path.join(this.root, 'torch', 'train.py'), corpus, '--out', out, '--seconds', String(job.seconds),
+      path.join(this.root, 'torch', 'train.py'), corpus, '--out', out, '--seconds', String(job.seconds), '--threads', String(job.threads),
       ...(resume ? ['--resume', path.join(work, 'resume.safetensors')] : ['--cell', s.cell, '--hidden', String(s.hidden), '--layers', String(s.layers), '--batch', String(s.batch), '--steps', String(s.steps), '--lr', String(s.lr), '--seed', String(s.seed)]),
     ];
     let last: TrainerLine | undefined;

@@ -231,12 +231,16 @@ model.save(sys.argv[1], m, list("abcdefghijk"), training, opt)
       assert.equal(loadCheckpointFile(file).training.step, second.step);
     });
 
-    it('says what to install when Python or torch is missing, and what a trainer that dies said', async () => {
+    it('says what to install when Python or torch is missing, and what a trainer that dies said; passes the threads setting', async () => {
       await assert.rejects(PytorchTrainer.start(ROOT, '/no/such/python3', () => {}), (e: Error) => /cannot run \/no\/such\/python3 .*Install torch .*cellscope\.training\.pythonPath.*builtin/.test(e.message));
       const fake = path.join(dir, 'dying-python');
       fs.writeFileSync(fake, '#!/bin/sh\ncase "$1" in -c) exit 0;; esac\necho "out of memory on the GPU" >&2\nexit 3\n', { mode: 0o755 });
       const trainer = await PytorchTrainer.start(ROOT, fake, () => {});
       await assert.rejects(trainer.train(job(path.join(dir, 'dying', 'model.cellscope'))), (e: Error) => /train\.py stopped \(exit status 3\): out of memory on the GPU\. The last checkpoint it wrote is kept\./.test(e.message));
+      // cellscope.training.threads reaches torch: left to itself it takes every core, and two threads on two cores train 6× slower than one (docs/BENCHMARKS.md).
+      const echoing = path.join(dir, 'echoing-python');
+      fs.writeFileSync(echoing, '#!/bin/sh\ncase "$1" in -c) exit 0;; esac\necho "$*" >&2\nexit 3\n', { mode: 0o755 });
+      await assert.rejects((await PytorchTrainer.start(ROOT, echoing, () => {})).train(job(path.join(dir, 'echoing', 'model.cellscope'), { threads: 3 })), (e: Error) => / --threads 3 /.test(e.message));
     });
   });
 });
