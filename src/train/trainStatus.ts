@@ -1,9 +1,9 @@
 // The words the training UI shows, as pure functions so that tests can pin them: the status
 // bar text and tooltip in each state, what is known of the model, the progress notification's
-// line and the log's.
+// line and the log's, and what is said when the stored model's cell type is not the setting's.
 
 import type { Checkpoint } from '../model/checkpoint';
-import { cellType, paramCount } from '../model/params';
+import { cellType, paramCount, type CellType } from '../model/params';
 import type { TrainNotification } from './trainClient';
 
 export type TrainState =
@@ -78,4 +78,12 @@ export function logLine(n: TrainNotification): string {
     case 'didSave':
       return `saved ${n.path} (step ${n.step})`;
   }
+}
+
+/** When cellscope.training.cell asks for another cell type than the stored model's: the two as people name them, what is said, and the button that trains a new one. */
+export function cellTypeConflict(stored: CellType | undefined, asked: CellType): { have: string; want: string; conflict: string; trainNew: string } | undefined {
+  if (!stored || stored === asked) return undefined;
+  const [have, want] = [stored, asked].map((c) => c.toUpperCase());
+  const article = (name: string) => (/^[LR]/.test(name) ? 'an' : 'a'); // "an" before LSTM and RNN (el-, ar-), "a" before GRU
+  return { have, want, conflict: `This workspace's model is ${article(have)} ${have}; the setting cellscope.training.cell asks for ${article(want)} ${want}.`, trainNew: `Train a New ${want}` };
 }

@@ -16,7 +16,7 @@ import type { FileSelection, TrainJob, TrainSummary } from '../protocol/trainPro
 import { WorkerError } from '../protocol/workerClient';
 import { PytorchTrainer } from './pytorchTrainer';
 import { TrainClient, type TrainNotification } from './trainClient';
-import { describeModel, logLine, progressText, statusText, statusTooltip, type TrainState } from './trainStatus';
+import { cellTypeConflict, describeModel, logLine, progressText, statusText, statusTooltip, type TrainState } from './trainStatus';
 
 const CHECKPOINT_FILE = 'model.cellscope';
 
@@ -140,12 +140,10 @@ export class TrainingController implements vscode.Disposable {
     await this.train(false);
   }
 
-  /** When cellscope.training.cell names another cell type than the stored model's: the two, and what to say. */
-  private async otherCellType(): Promise<{ have: string; want: string; conflict: string; trainNew: string } | undefined> {
-    const asked = readSetting('cellscope.training.cell') as CellType, stored = (await this.readModel().catch(() => undefined)) !== undefined ? this.modelCell : undefined;
-    if (!stored || stored === asked) return undefined;
-    const [have, want] = [stored, asked].map((c) => c.toUpperCase());
-    return { have, want, conflict: `This workspace's model is ${article(have)} ${have}; the setting cellscope.training.cell asks for ${article(want)} ${want}.`, trainNew: `Train a New ${want}` };
+  /** The stored model's cell type against cellscope.training.cell's (trainStatus.ts cellTypeConflict). */
+  private async otherCellType(): Promise<ReturnType<typeof cellTypeConflict>> {
+    const stored = (await this.readModel().catch(() => undefined)) !== undefined ? this.modelCell : undefined;
+    return cellTypeConflict(stored, readSetting('cellscope.training.cell') as CellType);
   }
 
   /** The command: trains and returns what the run did (undefined when it did not start). */
@@ -296,6 +294,3 @@ export class TrainingController implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
-
-/** "an" before LSTM and RNN (el-, ar-), "a" before GRU. */
-const article = (name: string) => (/^[LR]/.test(name) ? 'an' : 'a');

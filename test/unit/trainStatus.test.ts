@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { Arena } from '../../src/model/arena';
 import { Trainer } from '../../src/train/trainer';
-import { describeModel, logLine, progressText, statusText, statusTooltip } from '../../src/train/trainStatus';
+import { cellTypeConflict, describeModel, logLine, progressText, statusText, statusTooltip } from '../../src/train/trainStatus';
 
 describe('training status words', () => {
   it('says idle, training and ready, with bits per character when known', () => {
@@ -37,5 +37,14 @@ describe('training status words', () => {
       'saved 3.5 h ago',
     ]);
     assert.match(statusTooltip({ kind: 'ready', bpc: 2.345, model: lines }), /Click for the log\.\n\nThe model: 2 layers of 8 LSTM cells, .*; saved 3\.5 h ago\.$/);
+  });
+
+  it('says when the setting names another cell type than the stored model has, with the right article', () => {
+    assert.equal(cellTypeConflict(undefined, 'gru'), undefined, 'no model: nothing to choose between');
+    assert.equal(cellTypeConflict('gru', 'gru'), undefined);
+    assert.deepEqual(cellTypeConflict('lstm', 'gru'), {
+      have: 'LSTM', want: 'GRU', conflict: "This workspace's model is an LSTM; the setting cellscope.training.cell asks for a GRU.", trainNew: 'Train a New GRU',
+    });
+    assert.equal(cellTypeConflict('gru', 'rnn')?.conflict, "This workspace's model is a GRU; the setting cellscope.training.cell asks for an RNN.");
   });
 });
