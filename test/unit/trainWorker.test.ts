@@ -18,9 +18,10 @@ import { sampleText } from '../../src/model/sampler';
 import { Rng } from '../../src/util/rng';
 import { suggestionEnd } from '../../src/complete/lineBoundary';
 import { modelFromCheckpoint } from '../../src/model/model';
-import type { TrainJob, TrainWorkerToHost } from '../../src/protocol/trainProtocol';
+import { TRAIN_PROTOCOL_VERSION, type TrainJob, type TrainWorkerToHost } from '../../src/protocol/trainProtocol';
 import { loadCheckpointFile } from '../../src/files/checkpointFile';
 import { TrainClient, TrainError, type TrainNotification } from '../../src/train/trainClient';
+import { WorkerError } from '../../src/protocol/workerClient';
 import { TrainService } from '../../src/train/trainService';
 import { repliesOf } from './rawWorker';
 
@@ -72,6 +73,26 @@ describe('training worker', function () {
       assert.equal(summary.cancelled, true);
       assert.equal(loadCheckpointFile(summary.checkpointPath).training.step, summary.step);
       assert.equal(notes[notes.length - 1].type, 'didSave');
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('ends a worker that does not answer a cancel within the grace, and says so', async () => {
+    // A worker stuck in one long computation: it says ready, takes the request, and never reads another message.
+    const stuck = () => new Worker(`const { parentPort } = require('node:worker_threads');
+      parentPort.postMessage({ type: 'ready', protocolVersion: ${TRAIN_PROTOCOL_VERSION} });
+      parentPort.once('message', () => { for (;;); });`, { eval: true });
+    const client = await TrainClient.start(stuck, () => {}, 200);
+    const abort = new AbortController();
+    const run = client.train(job(dir), abort.signal);
+    await new Promise((r) => setTimeout(r, 100));
+    abort.abort();
+    try {
+      const outcome = await Promise.race([run.then(() => 'a summary', (e: TrainError) => e), new Promise((r) => setTimeout(() => r('no answer after 5 s'), 5000))]);
+      assert.ok(outcome instanceof WorkerError && outcome.code === 'failed', String(outcome));
+      assert.match(outcome.message, /did not stop within 0\.2 s of being cancelled, so it was ended; the checkpoint it saved last is kept\./);
+      await assert.rejects(client.train(job(dir)), /The training worker has stopped\./, 'the worker is gone');
     } finally {
       await client.dispose();
     }
