@@ -12,7 +12,7 @@ export type TrainError = WorkerError<TrainErrorCode>;
 
 // A worker answers a cancel within a step and a save; one still silent this long after it is
 // stuck in one long computation, and is ended (its checkpoints are written whole or not at all).
-const CANCEL_GRACE_MS = 30_000;
+const CANCEL_GRACE_MS = 60_000;
 
 export class TrainClient {
   private constructor(private readonly client: WorkerClient<HostToTrainWorker, TrainReplies, TrainNotification, TrainErrorCode>, private readonly cancelGraceMs: number) {}
