@@ -117,7 +117,8 @@ export class TrainingController implements vscode.Disposable {
    * cellscope.training.cell asks for (which applies to new models), asks which to train.
    */
   private async trainAsked(): Promise<TrainSummary | undefined> {
-    const other = this.run ? undefined : await this.otherCellType();
+    const read = this.run ? undefined : await this.readModel().catch(() => undefined); // afresh: another program may have replaced it
+    const other = read === undefined ? undefined : this.cellConflict();
     if (!other) return this.train(false);
     const answer = await vscode.window.showWarningMessage(other.conflict, { modal: true, detail: `A new ${other.want} replaces the ${other.have} and starts learning from nothing.` }, other.trainNew, `Keep Training the ${other.have}`);
     return answer === undefined ? undefined : this.train(answer === other.trainNew);
@@ -128,7 +129,7 @@ export class TrainingController implements vscode.Disposable {
    * once per window when the setting names another cell type, offering to train a new one.
    */
   private async trainUnasked(): Promise<void> {
-    const other = this.toldOtherCellType ? undefined : await this.otherCellType();
+    const other = this.toldOtherCellType ? undefined : this.cellConflict(); // the model as read at start-up and at each save: not read again
     if (other) {
       this.toldOtherCellType = true;
       void vscode.window.showWarningMessage(`${other.conflict} Cellscope keeps training the ${other.have}.`, other.trainNew).then(async (answer) => {
@@ -140,10 +141,9 @@ export class TrainingController implements vscode.Disposable {
     await this.train(false);
   }
 
-  /** The stored model's cell type against cellscope.training.cell's (trainStatus.ts cellTypeConflict). */
-  private async otherCellType(): Promise<ReturnType<typeof cellTypeConflict>> {
-    const stored = (await this.readModel().catch(() => undefined)) !== undefined ? this.modelCell : undefined;
-    return cellTypeConflict(stored, readSetting('cellscope.training.cell') as CellType);
+  /** The stored model's cell type, as last read, against cellscope.training.cell's (trainStatus.ts cellTypeConflict). */
+  private cellConflict(): ReturnType<typeof cellTypeConflict> {
+    return cellTypeConflict(this.modelCell, readSetting('cellscope.training.cell') as CellType);
   }
 
   /** The command: trains and returns what the run did (undefined when it did not start). */
